@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := wsgi
+
+.PHONY: install run web worker test test-fast lint db-upgrade seed clean bench
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+db-upgrade: install
+	$(BIN)/flask db upgrade
+
+seed: db-upgrade
+	$(BIN)/flask demo seed
+
+## make run: set up the SQLite database, load demo data, start web and worker together.
+run: seed
+	@$(BIN)/flask demo accounts
+	@echo "Starting the portal on http://127.0.0.1:5000 with its worker (Ctrl+C stops both)."
+	@$(BIN)/flask worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## make test: the whole suite (browser and PostgreSQL tests included where available).
+test: install
+	$(BIN)/python -m pytest
+
+## make test-fast: the quick core, without the browser and PostgreSQL tests.
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser and not postgres"
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python bench/clock.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""People and organisations: the user model, roles, member records, employers and centres."""

@@ -1,0 +1,164 @@
+"""Accounts: one user model with a role, organisations, and member records."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.database import utcnow
+from portal.extensions import db
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    EMPLOYER = "employer"
+    CENTRE = "centre"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.MEMBER: "Member",
+    Role.EMPLOYER: "Employer contact",
+    Role.CENTRE: "Learning centre",
+    Role.STAFF: "Staff",
+    Role.ADMIN: "Administrator",
+}
+
+
+class OrgKind(StrEnum):
+    EMPLOYER = "employer"
+    CENTRE = "centre"
+
+
+class MemberStatus(StrEnum):
+    APPLICANT = "applicant"
+    ACTIVE = "active"
+    LAPSED = "lapsed"
+    RESIGNED = "resigned"
+
+
+def _new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _in(values) -> str:
+    return ", ".join(f"'{v.value}'" for v in values)
+
+
+class Organisation(db.Model):
+    """An employer customer or a learning centre."""
+
+    __tablename__ = "organisation"
+    __table_args__ = (CheckConstraint(f"kind IN ({_in(OrgKind)})", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    # Employers have an account number; approved centres a centre number.
+    reference: Mapped[str | None] = mapped_column(String(30), unique=True)
+    address: Mapped[str] = mapped_column(String(500), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    is_approved: Mapped[bool] = mapped_column(default=False)
+    support_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL", use_alter=True)
+    )
+    deputy_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL", use_alter=True)
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    users: Mapped[list[User]] = relationship(
+        back_populates="organisation", foreign_keys="User.organisation_id"
+    )
+    support_contact: Mapped[User | None] = relationship(foreign_keys=[support_contact_id])
+    deputy_contact: Mapped[User | None] = relationship(foreign_keys=[deputy_contact_id])
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.kind} {self.name!r}>"
+
+
+class User(UserMixin, db.Model):
+    """Anyone who signs in. What they may do follows from ``role``."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint(f"role IN ({_in(Role)})", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER.value)
+    job_title: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    email_verified_at: Mapped[datetime | None]
+    # Part of the session identity: changing it ends every session of this user.
+    session_token: Mapped[str] = mapped_column(String(64), default=_new_session_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation | None] = relationship(
+        back_populates="users", foreign_keys=[organisation_id]
+    )
+    membership: Mapped[Membership | None] = relationship(
+        back_populates="user", uselist=False, cascade="all, delete-orphan"
+    )
+
+    # Flask-Login
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_enabled
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[Role(self.role)]
+
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split(" ", 1)[0]
+
+    def rotate_session_token(self) -> None:
+        """End every existing session and remember-me cookie of this user."""
+        self.session_token = _new_session_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role} {self.email}>"
+
+
+class Membership(db.Model):
+    """A member's (or applicant's) record with the organisation."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(MemberStatus)})", name="status"),
+        UniqueConstraint("user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    membership_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    grade: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default=MemberStatus.APPLICANT.value)
+    joined_on: Mapped[date | None]
+    renewal_date: Mapped[date | None] = mapped_column(index=True)
+
+    user: Mapped[User] = relationship(back_populates="membership")
+
+    def __repr__(self) -> str:
+        return f"<Membership {self.membership_number} {self.status}>"

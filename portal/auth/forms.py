@@ -1,0 +1,149 @@
+"""Sign-in and account forms. Password fields are never re-filled on a failed submit."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+PASSWORD_MIN = 12
+PASSWORD_MAX = 128
+
+
+def _new_password_validators():
+    return [
+        DataRequired(message="Enter a new password."),
+        Length(
+            min=PASSWORD_MIN,
+            max=PASSWORD_MAX,
+            message=f"Your password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long.",
+        ),
+    ]
+
+
+class EmailAddress:
+    """Checks an email address's shape, without DNS look-ups.
+
+    ``test_environment`` lets the reserved ``.test`` domain through, which the demo and
+    test accounts use; every other special-use domain is still refused.
+    """
+
+    message = "Enter an email address in the right format, like name@example.com."
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        try:
+            validate_email(field.data.strip(), check_deliverability=False, test_environment=True)
+        except EmailNotValidError:
+            raise ValidationError(self.message) from None
+
+
+def _email_field(label: str = "Email address") -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(message="Enter your email address."),
+            Length(max=254, message="Email address must be 254 characters or fewer."),
+            EmailAddress(),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired(message="Enter your password."),
+            Length(max=PASSWORD_MAX, message="That password is too long."),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField("Keep me signed in on this device for 14 days")
+    next = HiddenField()
+    submit = SubmitField("Sign in")
+
+
+class RegisterForm(FlaskForm):
+    full_name = StringField(
+        "Full name",
+        validators=[
+            DataRequired(message="Enter your full name."),
+            Length(max=120, message="Full name must be 120 characters or fewer."),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+    email = _email_field()
+    password = PasswordField(
+        "Create a password",
+        validators=_new_password_validators(),
+        description=f"At least {PASSWORD_MIN} characters. A few unrelated words work well.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[
+            DataRequired(message="Type your password again."),
+            EqualTo("password", message="The two passwords do not match."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Create account")
+
+    def validate_password(self, field):
+        email_name = (self.email.data or "").split("@", 1)[0].strip().lower()
+        if len(email_name) >= 4 and email_name in (field.data or "").lower():
+            raise ValidationError("Your password must not contain your email address.")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+    submit = SubmitField("Send me a reset link")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=_new_password_validators(),
+        description=f"At least {PASSWORD_MIN} characters.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type the new password again",
+        validators=[
+            DataRequired(message="Type your new password again."),
+            EqualTo("password", message="The two passwords do not match."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Set new password")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired(message="Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        "New password",
+        validators=_new_password_validators(),
+        description=f"At least {PASSWORD_MIN} characters.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type the new password again",
+        validators=[
+            DataRequired(message="Type your new password again."),
+            EqualTo("password", message="The two passwords do not match."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Change password")
+
+
+class ResendVerificationForm(FlaskForm):
+    submit = SubmitField("Send the link again")

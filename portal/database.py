@@ -1,0 +1,78 @@
+"""The declarative base, column types and database-level settings shared by every area."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.types import TypeDecorator
+
+# One naming convention, so a constraint has the same name on SQLite and PostgreSQL and
+# a migration can drop it by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current instant, timezone-aware in UTC (use as a callable default)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """An instant stored in UTC that always comes back timezone-aware.
+
+    PostgreSQL keeps ``timestamptz`` and returns it in the session's zone; SQLite keeps
+    text and returns a naive value. Both are normalised to aware UTC here, and naive
+    values are refused on the way in, because a naive time in this portal is a bug.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    # Flask-SQLAlchemy subclasses this base, so the annotation map lives on the registry.
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - trivial
+    """Foreign keys on and WAL journal for every SQLite connection."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode")
+    mode = cursor.fetchone()[0]
+    if mode != "memory" and mode != "wal":
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()

@@ -1,0 +1,67 @@
+"""Error pages in the site's own layout, for the statuses a person may meet."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Something was wrong with that request", "Go back, reload the page and try again."),
+    403: ("You cannot see this page", "Your account does not give access to this page."),
+    404: (
+        "Page not found",
+        "If you typed the address, check it is right. "
+        "If you followed a link, it may be out of date.",
+    ),
+    405: ("That did not work", "This page cannot be used that way. Go back and try again."),
+    413: (
+        "That file is too large",
+        "Each file must be 10 MB or smaller. Nothing was saved: "
+        "go back, choose a smaller file and send the form again.",
+    ),
+    429: (
+        "Too many attempts",
+        "You have tried this too many times in a short while. Wait a few minutes, then try again.",
+    ),
+    500: (
+        "Sorry, something went wrong on our side",
+        "Nothing you did caused this. Please try again in a few minutes.",
+    ),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    return (
+        render_template("errors/error.html", status=status, title=title, message=detail or message),
+        status,
+    )
+
+
+def register(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            "This form had expired or was sent from somewhere else, so nothing was saved. "
+            "Go back, reload the page and send it again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        db.session.rollback()
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

@@ -1,0 +1,35 @@
+"""Pages anyone can see, and the health check."""
+
+from __future__ import annotations
+
+from flask import jsonify, redirect, render_template
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from portal.auth.access import dashboard_url
+from portal.extensions import db
+from portal.public import bp
+
+
+@bp.route("/")
+def home():
+    return render_template("public/home.html")
+
+
+@bp.route("/dashboard")
+def dashboard():
+    """Where the header's "Your dashboard" link goes: the right one for the role."""
+    if not current_user.is_authenticated:
+        return redirect("/account/sign-in")
+    return redirect(dashboard_url(current_user))
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

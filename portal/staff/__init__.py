@@ -1,0 +1,9 @@
+from flask import Blueprint
+
+from portal.accounts.models import Role
+from portal.auth.access import guard_blueprint
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+guard_blueprint(bp, Role.STAFF, Role.ADMIN)
+
+from portal.staff import views  # noqa: E402,F401

@@ -1,0 +1,211 @@
+"""Fixtures every test builds on.
+
+Each test gets a fresh, migrated database: on SQLite a copy of a database migrated once per
+session, and, when TEST_DATABASE_URL is set, the same test again on PostgreSQL, emptied
+after every test. The schema always comes from the migrations, never from ``create_all``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from portal import create_app
+from portal.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec and callspec.params.get("backend") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    # Fold the WAL into the main file so a plain copy carries the whole schema.
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """Migrate the PostgreSQL test database once, from empty."""
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    _migrate(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend, request, tmp_path) -> str:
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "portal.db"
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("postgres_url")
+
+
+def _empty_tables() -> None:
+    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path) -> dict:
+    """Settings for the test app; a test may change them before asking for ``app``."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SERVER_NAME": "localhost",
+    }
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own.
+
+    The test itself holds an app context (for ``db.session``); without this, requests would
+    share its ``g`` and its session, so per-request caches such as Flask-Login's current user
+    would leak from one request to the next, as they never do in production.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(app_config, backend):
+    app = create_app(dict(app_config))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if backend == "postgresql":
+            _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# -- people ---------------------------------------------------------------------------------
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a verified user of a role: ``make_user("staff", email=...)``."""
+    from tests.factories import make_user as _make_user
+
+    return _make_user
+
+
+@pytest.fixture
+def sign_in():
+    """Sign a test client in through the real form."""
+
+    def _sign_in(client, user, password: str = PASSWORD, remember: bool = False):
+        response = client.post(
+            "/account/sign-in",
+            data={"email": user.email, "password": password, "remember": "y" if remember else ""},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return _sign_in
+
+
+@pytest.fixture(params=["member", "employer", "centre", "staff", "admin"])
+def role(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def signed_in_as(app, make_user, sign_in):
+    """A fresh client signed in as a new user of the given role."""
+
+    def _signed_in(role: str, **fields):
+        user = make_user(role, **fields)
+        db.session.commit()
+        client = app.test_client()
+        sign_in(client, user)
+        return client, user
+
+    return _signed_in
+
+
+@pytest.fixture
+def member_client(signed_in_as):
+    return signed_in_as("member")[0]
+
+
+@pytest.fixture
+def staff_client(signed_in_as):
+    return signed_in_as("staff")[0]
+
+
+@pytest.fixture
+def admin_client(signed_in_as):
+    return signed_in_as("admin")[0]
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def outbox_links(to: str) -> list[str]:
+    """Every link in the emails queued for ``to``, oldest first."""
+    from sqlalchemy import select
+
+    from portal.notify.models import OutboxMessage
+
+    bodies = db.session.scalars(
+        select(OutboxMessage.body_text)
+        .where(OutboxMessage.to_address == to)
+        .order_by(OutboxMessage.id)
+    ).all()
+    return [link for body in bodies for link in re.findall(r"https?://\S+", body)]
