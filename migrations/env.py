@@ -17,7 +17,6 @@ def render_item(type_, obj, autogen_context):
     from portal.database import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
-        autogen_context.imports.add("import sqlalchemy as sa")
         return "sa.DateTime(timezone=True)"
     return False
 

@@ -1,0 +1,64 @@
+"""Tables behind the charter's administrator settings (CHARTER.md sections 1 and 4)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.database import utcnow
+from portal.extensions import db
+
+
+class CalendarDay(db.Model):
+    """A date the calendar treats differently from the bank-holiday list.
+
+    ``closure``: the organisation is closed (a working day becomes non-working).
+    ``holiday-added``: a bank holiday missing from the maintained list (a one-off).
+    ``holiday-removed``: a listed bank holiday the office works after all.
+    """
+
+    __tablename__ = "calendar_day"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('closure', 'holiday-added', 'holiday-removed')", name="kind"
+        ),
+        UniqueConstraint("day", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OfficeSettings(db.Model):
+    """The single row of office settings (absent until an admin first changes one)."""
+
+    __tablename__ = "office_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    office_open: Mapped[time] = mapped_column(default=time(9, 0))
+    office_close: Mapped[time] = mapped_column(default=time(17, 0))
+    same_day_cutoff: Mapped[time] = mapped_column(default=time(16, 0))
+    at_risk_hours: Mapped[int] = mapped_column(default=4)
+    update_every_days: Mapped[int] = mapped_column(default=5)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PolicyVersion(db.Model):
+    """One version of the promise targets. A change never edits a row: it adds one, and
+    each case keeps the id of the version it was promised under."""
+
+    __tablename__ = "policy_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    targets: Mapped[dict] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )

@@ -1,0 +1,133 @@
+"""The calendar and promises in force, built from the database.
+
+Every area gets its working calendar and promise catalogue here; nothing else reads the
+settings tables. The rules are read once per request or job (two small queries) and the
+calendar built from them is cached by their content, so an admin's change applies in every
+process, web or worker, from its next request, without a restart (CHARTER.md section 1).
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from functools import lru_cache
+
+from flask import g
+from sqlalchemy import select
+
+from portal.charter import CalendarRules, Promise, WorkingCalendar, build_promises
+from portal.charter.promises import DEFAULT_TARGETS
+from portal.database import utcnow
+from portal.extensions import db
+from portal.settings.models import CalendarDay, OfficeSettings, PolicyVersion
+
+DEFAULT_SETTINGS = {
+    "office_open": time(9, 0),
+    "office_close": time(17, 0),
+    "same_day_cutoff": time(16, 0),
+    "at_risk_hours": 4,
+    "update_every_days": 5,
+}
+
+
+def office_settings(for_update: bool = False) -> OfficeSettings:
+    """The office settings; a transient row with the defaults until an admin saves one."""
+    row = db.session.get(OfficeSettings, 1)
+    if row is None:
+        row = OfficeSettings(id=1, **DEFAULT_SETTINGS)
+        if for_update:
+            db.session.add(row)
+    return row
+
+
+@lru_cache(maxsize=8)
+def _calendar_for(rules: CalendarRules) -> WorkingCalendar:
+    return WorkingCalendar(rules)
+
+
+def calendar_rules() -> CalendarRules:
+    settings = office_settings()
+    days = db.session.scalars(select(CalendarDay)).all()
+    return CalendarRules(
+        office_open=settings.office_open,
+        office_close=settings.office_close,
+        same_day_cutoff=settings.same_day_cutoff,
+        closure_days=frozenset(d.day for d in days if d.kind == "closure"),
+        closure_reasons={d.day: d.reason for d in days if d.kind == "closure" and d.reason},
+        extra_holidays={
+            d.day: d.reason or "Bank holiday" for d in days if d.kind == "holiday-added"
+        },
+        removed_holidays=frozenset(d.day for d in days if d.kind == "holiday-removed"),
+    )
+
+
+def get_calendar() -> WorkingCalendar:
+    """The working calendar in force now, read once per request or job."""
+    cached = g.get("_portal_calendar")
+    if cached is None:
+        cached = g._portal_calendar = _calendar_for(calendar_rules())
+    return cached
+
+
+def _calendar_changed() -> None:
+    office_settings(for_update=True).updated_at = utcnow()
+    g.pop("_portal_calendar", None)
+
+
+def set_office_hours(office_open: time, office_close: time, cutoff: time) -> None:
+    """Change office hours and the same-day cut-off; applies to requests received from now."""
+    CalendarRules(office_open=office_open, office_close=office_close, same_day_cutoff=cutoff)
+    settings = office_settings(for_update=True)
+    settings.office_open, settings.office_close = office_open, office_close
+    settings.same_day_cutoff = cutoff
+    _calendar_changed()
+
+
+def add_calendar_day(day: date, kind: str, reason: str = "") -> CalendarDay:
+    """Record a closure day or a bank-holiday correction (unique per date and kind)."""
+    existing = db.session.scalar(
+        select(CalendarDay).where(CalendarDay.day == day, CalendarDay.kind == kind)
+    )
+    if existing is not None:
+        existing.reason = reason
+        row = existing
+    else:
+        row = CalendarDay(day=day, kind=kind, reason=reason)
+        db.session.add(row)
+    db.session.flush()
+    _calendar_changed()
+    return row
+
+
+def remove_calendar_day(row: CalendarDay) -> None:
+    db.session.delete(row)
+    db.session.flush()
+    _calendar_changed()
+
+
+def current_policy() -> PolicyVersion:
+    """The newest version of the targets, created from the charter's defaults if none."""
+    row = db.session.scalar(select(PolicyVersion).order_by(PolicyVersion.id.desc()).limit(1))
+    if row is None:
+        row = PolicyVersion(targets=dict(DEFAULT_TARGETS), note="Charter defaults")
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def promises_for(version: PolicyVersion) -> dict[str, Promise]:
+    return build_promises(version.targets)
+
+
+def current_promises() -> dict[str, Promise]:
+    return promises_for(current_policy())
+
+
+def change_targets(targets: dict[str, int], note: str, user=None) -> PolicyVersion:
+    """Add a new version of the targets; cases already promised keep theirs (CHARTER §5)."""
+    merged = dict(current_policy().targets)
+    merged.update(targets)
+    build_promises(merged)  # refuses unknown codes and impossible targets
+    row = PolicyVersion(targets=merged, note=note, created_by_id=user.id if user else None)
+    db.session.add(row)
+    db.session.flush()
+    return row
