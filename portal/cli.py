@@ -45,5 +45,8 @@ def worker(once: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from portal.settings.cli import charter_cli
+
+    app.cli.add_command(charter_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(worker)

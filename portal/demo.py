@@ -6,8 +6,7 @@ Idempotent: each account is created only if its email is not already registered.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -15,6 +14,7 @@ from portal.accounts.models import Membership, MemberStatus, Organisation, OrgKi
 from portal.auth.passwords import hash_password
 from portal.database import utcnow
 from portal.extensions import db
+from portal.public.templating import london_today
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo sign-in, refused in production
 
@@ -35,10 +35,6 @@ _LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "
          "Green", "Hall", "Khan", "Clarke", "Lewis", "Begum", "Murphy", "Campbell"]
 
 
-def _london_today() -> date:
-    return datetime.now(ZoneInfo("Europe/London")).date()
-
-
 def _user(email: str, name: str, role: Role, password_hash: str, **fields) -> User:
     user = User(
         email=email,
@@ -57,7 +53,7 @@ def seed() -> int:
     if db.session.scalar(select(User.id).where(User.email == DEMO_ACCOUNTS[0][0])):
         return 0
     rng = random.Random(2026)
-    today = _london_today()
+    today = london_today()
     pw = hash_password(DEMO_PASSWORD)
     created = 0
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import current_app, render_template
 from flask_login import current_user
 
 from portal.member import bp
-from portal.public.templating import LONDON
+from portal.public.templating import london_today
 
 
 @bp.route("/")
@@ -17,7 +15,7 @@ def dashboard():
     grades = dict(current_app.config["MEMBER_GRADES"])
     days_to_renewal = None
     if membership is not None and membership.renewal_date is not None:
-        days_to_renewal = (membership.renewal_date - datetime.now(LONDON).date()).days
+        days_to_renewal = (membership.renewal_date - london_today()).days
     return render_template(
         "member/dashboard.html",
         membership=membership,

@@ -1,11 +1,27 @@
-"""Jinja filters and globals: dates in London time and plain words."""
+"""Jinja filters and globals: dates in London time and plain words (CHARTER.md §1).
+
+The wording itself lives in ``portal.charter.wording`` so screens, emails and the command
+line say dates the same way.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from portal.charter.wording import (
+    LONDON,
+    format_clock_time,
+    format_date,
+    format_london,
+    format_london_date,
+    format_london_time,
+)
+
+__all__ = ["LONDON", "london_date", "london_datetime", "london_time", "london_today", "register"]
+
+
+def london_today() -> date:
+    return datetime.now(LONDON).date()
 
 
 def london_date(value: date | datetime | None, with_year: bool = True) -> str:
@@ -13,31 +29,31 @@ def london_date(value: date | datetime | None, with_year: bool = True) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(LONDON).date()
-    text = f"{value:%A} {value.day} {value:%B}"
-    return f"{text} {value.year}" if with_year else text
+        return format_london_date(value, with_year)
+    return format_date(value, with_year)
 
 
-def london_time(value: datetime) -> str:
-    """'5pm', '9:30am', '12 noon'."""
-    local = value.astimezone(LONDON)
-    if local.hour == 12 and local.minute == 0:
-        return "12 noon"
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+def london_time(value: datetime | None) -> str:
+    """'5pm', '9:30am', 'midday'."""
+    return "" if value is None else format_london_time(value)
 
 
 def london_datetime(value: datetime | None, with_year: bool = True) -> str:
     """'5pm on Thursday 3 December 2026'."""
-    if value is None:
-        return ""
-    return f"{london_time(value)} on {london_date(value, with_year)}"
+    return "" if value is None else format_london(value, with_year)
 
 
 def register(app) -> None:
     app.jinja_env.filters["london_date"] = london_date
     app.jinja_env.filters["london_datetime"] = london_datetime
     app.jinja_env.filters["london_time"] = london_time
+    app.jinja_env.filters["clock_time"] = format_clock_time
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _phone_lines():
+        # Lazy: only pages that show the header's phone-lines line pay for the calendar.
+        from portal.settings.services import phone_lines_text
+
+        return {"phone_lines_text": phone_lines_text}

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.auth.access import dashboard_url
+from portal.charter import PROMISE_CODES as PROMISE_ORDER
 from portal.extensions import db
 from portal.public import bp
 
@@ -33,3 +34,16 @@ def healthz():
         db.session.rollback()
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/charter")
+def charter():
+    """Every promise in plain words with its current target, and the phone lines' state."""
+    from portal.settings.services import current_promises, office_settings
+
+    promises = current_promises()
+    return render_template(
+        "public/charter.html",
+        promises=[promises[code] for code in PROMISE_ORDER],
+        settings=office_settings(),
+    )

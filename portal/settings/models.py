@@ -21,9 +21,7 @@ class CalendarDay(db.Model):
 
     __tablename__ = "calendar_day"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('closure', 'holiday-added', 'holiday-removed')", name="kind"
-        ),
+        CheckConstraint("kind IN ('closure', 'holiday-added', 'holiday-removed')", name="kind"),
         UniqueConstraint("day", "kind"),
     )
 

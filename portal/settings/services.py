@@ -8,7 +8,7 @@ process, web or worker, from its next request, without a restart (CHARTER.md sec
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from functools import lru_cache
 
 from flask import g
@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from portal.charter import CalendarRules, Promise, WorkingCalendar, build_promises
 from portal.charter.promises import DEFAULT_TARGETS
+from portal.charter.wording import format_london, format_london_time
 from portal.database import utcnow
 from portal.extensions import db
 from portal.settings.models import CalendarDay, OfficeSettings, PolicyVersion
@@ -73,12 +74,24 @@ def _calendar_changed() -> None:
     g.pop("_portal_calendar", None)
 
 
-def set_office_hours(office_open: time, office_close: time, cutoff: time) -> None:
-    """Change office hours and the same-day cut-off; applies to requests received from now."""
+def set_office_hours(
+    office_open: time,
+    office_close: time,
+    cutoff: time,
+    *,
+    at_risk_hours: int | None = None,
+    update_every_days: int | None = None,
+) -> None:
+    """Change office hours, the same-day cut-off and the queue thresholds; they apply to
+    requests received from now (due dates already shown never move, CHARTER §5)."""
     CalendarRules(office_open=office_open, office_close=office_close, same_day_cutoff=cutoff)
     settings = office_settings(for_update=True)
     settings.office_open, settings.office_close = office_open, office_close
     settings.same_day_cutoff = cutoff
+    if at_risk_hours is not None:
+        settings.at_risk_hours = at_risk_hours
+    if update_every_days is not None:
+        settings.update_every_days = update_every_days
     _calendar_changed()
 
 
@@ -131,3 +144,12 @@ def change_targets(targets: dict[str, int], note: str, user=None) -> PolicyVersi
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def phone_lines_text(now: datetime | None = None) -> str:
+    """ "Lines open until 5pm" or "Lines open at 9am on Monday 30 November" (CHARTER §1)."""
+    calendar = get_calendar()
+    lines = calendar.phone_lines(now or utcnow())
+    if lines.is_open:
+        return f"Phone lines open until {format_london_time(lines.closes_at)}"
+    return f"Phone lines open at {format_london(lines.opens_at)}"
