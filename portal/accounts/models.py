@@ -162,3 +162,21 @@ class Membership(db.Model):
 
     def __repr__(self) -> str:
         return f"<Membership {self.membership_number} {self.status}>"
+
+
+class StaffAbsence(db.Model):
+    """A period a staff member is away; their employers' deputy covers (CHARTER §4)."""
+
+    __tablename__ = "staff_absence"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 
-from portal.accounts.models import Membership, Organisation, OrgKind, Role, User
+from portal.accounts.models import Membership, Organisation, OrgKind, Role, StaffAbsence, User
+from portal.employer import services as employer_services
 from portal.extensions import db
+from portal.public.templating import london_today
 from portal.staff import bp
+from portal.staff.forms import AbsenceForm
 
 
 @bp.route("/")
@@ -30,3 +34,36 @@ def dashboard():
         ),
     }
     return render_template("staff/dashboard.html", counts=counts)
+
+
+@bp.route("/absence", methods=["GET", "POST"])
+def absence():
+    """Staff record when they are away; employers are told who covers (CHARTER §4)."""
+    form = AbsenceForm()
+    if form.validate_on_submit():
+        employer_services.add_absence(
+            current_user, form.starts_on.data, form.ends_on.data, (form.note.data or "").strip()
+        )
+        db.session.commit()
+        flash(
+            "Absence recorded. Your employers' enquiries go to your deputy while you are away.",
+            "success",
+        )
+        return redirect(url_for("staff.absence"))
+    absences = db.session.scalars(
+        select(StaffAbsence)
+        .where(StaffAbsence.user_id == current_user.id, StaffAbsence.ends_on >= london_today())
+        .order_by(StaffAbsence.starts_on)
+    ).all()
+    return render_template("staff/absence.html", form=form, absences=absences)
+
+
+@bp.route("/absence/<int:absence_id>/end", methods=["POST"])
+def absence_end(absence_id: int):
+    absence = db.session.get(StaffAbsence, absence_id)
+    if absence is None or absence.user_id != current_user.id:
+        abort(404)
+    employer_services.end_absence(absence)
+    db.session.commit()
+    flash("Absence removed.", "success")
+    return redirect(url_for("staff.absence"))
