@@ -140,15 +140,20 @@ class VersionCache:
         return user_etag(user_id, *counts)
 
 
-_cache = VersionCache()
+def _cache() -> VersionCache:
+    # One per app (and so per database), created on first use in each process.
+    cache = current_app.extensions.get("live_versions")
+    if cache is None:
+        cache = current_app.extensions.setdefault("live_versions", VersionCache())
+    return cache
 
 
 def current_etag(kind: str, ident: int) -> str | None:
     """The tag for a state key's subject now, from the cache."""
     max_age = float(current_app.config.get("LIVE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
     if kind == "r":
-        return _cache.request_etag(ident, max_age)
-    return _cache.user_etag(ident, max_age)
+        return _cache().request_etag(ident, max_age)
+    return _cache().user_etag(ident, max_age)
 
 
 def poll_milliseconds() -> int:

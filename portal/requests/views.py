@@ -15,6 +15,7 @@ from flask import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from portal.charter import DEFAULT_PROMISES
 from portal.extensions import db
 from portal.requests import bp, live, pages, services
 from portal.requests.forms import VISITOR_FORMS
@@ -24,6 +25,12 @@ from portal.requests.models import ServiceRequest
 @bp.app_template_filter("when")
 def when_filter(instant):
     return pages.when(instant)
+
+
+@bp.app_template_filter("promise_action")
+def promise_action_filter(code: str) -> str:
+    """"reply", "call you back": the verb of a promise, for "We will ... by ..."."""
+    return DEFAULT_PROMISES[code].action
 
 
 @bp.app_template_filter("iso_when")

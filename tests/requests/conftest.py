@@ -39,3 +39,20 @@ def submit(app):
         return services.submit_request(kind, requester=requester, **fields)
 
     return _submit
+
+
+def post_multipart(client, url: str, fields: dict, uploads: list[tuple[str, bytes]]):
+    """POST a multipart form built in memory.
+
+    Werkzeug's test client spools big file bodies to a temporary file it never closes when
+    the app refuses the body unread (413), which ``-W error`` turns into a failure.
+    """
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    data = MultiDict(fields)
+    for name, content in uploads:
+        data.add("attachments", FileStorage(io.BytesIO(content), filename=name))
+    boundary, body = encode_multipart(data)
+    return client.post(url, data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
