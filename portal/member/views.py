@@ -53,6 +53,7 @@ def requests_live():
     )
     response.headers["ETag"] = context["etag"]
     response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Fragment"] = "1"
     return response
 
 

@@ -66,6 +66,7 @@ def promise_summary(request: ServiceRequest) -> dict:
 
 
 def _context(page: RequestPage, **forms) -> dict:
+    # Several forms share the page, so each has a prefix: field ids must be unique.
     request = page.request
     can_rate = (
         request.resolved_at is not None
@@ -76,10 +77,11 @@ def _context(page: RequestPage, **forms) -> dict:
         "page": page,
         "r": request,
         "promise": promise_summary(request),
-        "reply_form": forms.get("reply_form") or ReplyForm(formdata=None),
-        "accept_form": forms.get("accept_form") or AcceptForm(formdata=None),
-        "discuss_form": forms.get("discuss_form") or DiscussForm(formdata=None),
-        "rating_form": forms.get("rating_form") or RatingForm(formdata=None),
+        "reply_form": forms.get("reply_form") or ReplyForm(formdata=None, prefix="reply"),
+        "accept_form": forms.get("accept_form") or AcceptForm(formdata=None, prefix="accept"),
+        "discuss_form": forms.get("discuss_form") or DiscussForm(formdata=None,
+                                                                 prefix="discuss"),
+        "rating_form": forms.get("rating_form") or RatingForm(formdata=None, prefix="rating"),
         "can_reply": request.status != Status.CLOSED,
         "can_answer_date": request.is_open
         and request.resolution_state == ResolutionState.PROPOSED,
@@ -101,6 +103,7 @@ def render_fragment(page: RequestPage):
     )
     response.headers["ETag"] = page.etag
     response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Fragment"] = "1"
     return _private(response, page)
 
 
@@ -124,7 +127,7 @@ def _refused(page: RequestPage, exc: services.RequestError, **forms):
 
 
 def reply(page: RequestPage):
-    form = ReplyForm()
+    form = ReplyForm(prefix="reply")
     if not form.validate_on_submit():
         return render_detail(page, reply_form=form)
     try:
@@ -136,7 +139,7 @@ def reply(page: RequestPage):
 
 
 def accept(page: RequestPage):
-    form = AcceptForm()
+    form = AcceptForm(prefix="accept")
     if not form.validate_on_submit():
         return render_detail(page, accept_form=form)
     try:
@@ -147,7 +150,7 @@ def accept(page: RequestPage):
 
 
 def discuss(page: RequestPage):
-    form = DiscussForm()
+    form = DiscussForm(prefix="discuss")
     if not form.validate_on_submit():
         return render_detail(page, discuss_form=form)
     try:
@@ -158,7 +161,7 @@ def discuss(page: RequestPage):
 
 
 def rate(page: RequestPage):
-    form = RatingForm()
+    form = RatingForm(prefix="rating")
     if not form.validate_on_submit():
         return render_detail(page, rating_form=form)
     try:

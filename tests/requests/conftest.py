@@ -41,7 +41,8 @@ def submit(app):
     return _submit
 
 
-def post_multipart(client, url: str, fields: dict, uploads: list[tuple[str, bytes]]):
+def post_multipart(client, url: str, fields: dict, uploads: list[tuple[str, bytes]],
+                   field: str = "attachments"):
     """POST a multipart form built in memory.
 
     Werkzeug's test client spools big file bodies to a temporary file it never closes when
@@ -52,7 +53,7 @@ def post_multipart(client, url: str, fields: dict, uploads: list[tuple[str, byte
 
     data = MultiDict(fields)
     for name, content in uploads:
-        data.add("attachments", FileStorage(io.BytesIO(content), filename=name))
+        data.add(field, FileStorage(io.BytesIO(content), filename=name))
     boundary, body = encode_multipart(data)
     return client.post(url, data=body,
                        content_type=f"multipart/form-data; boundary={boundary}")

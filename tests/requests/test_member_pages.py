@@ -168,7 +168,8 @@ def test_another_members_or_made_up_reference_is_404(signed_in_as, someone_elses
     attachment_id = someone_elses.attachments[0].id
     for reference in (someone_elses.reference, "C-2026-999999", "nonsense"):
         for method, url in _request_urls(reference, attachment_id):
-            response = client.open(url, method=method, data={"body": "hi", "rating": "5"})
+            response = client.open(url, method=method,
+                                   data={"reply-body": "hi", "rating-rating": "5"})
             assert response.status_code == 404, (method, url)
     # The owner's own request with an attachment id from elsewhere is 404 too.
     owner_client, owner = signed_in_as("member")
@@ -198,12 +199,12 @@ def test_reply_accept_discuss_and_rate(signed_in_as, app):
     assert "Sorry, we will fix it." in page
     assert "Proposed date to resolve" in page
 
-    empty = client.post(f"{base}/reply", data={"body": ""}).get_data(as_text=True)
+    empty = client.post(f"{base}/reply", data={"reply-body": ""}).get_data(as_text=True)
     assert "Enter your message." in empty
 
     response = client.post(
         f"{base}/reply",
-        data={"body": "Order 12345", "attachments": [(io.BytesIO(PNG), "photo.png")]},
+        data={"reply-body": "Order 12345", "reply-attachments": [(io.BytesIO(PNG), "photo.png")]},
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
@@ -213,7 +214,7 @@ def test_reply_accept_discuss_and_rate(signed_in_as, app):
     assert made.events[-1].body == "Order 12345"
     assert db.session.scalar(select(func.count(Attachment.id))) == 1
 
-    assert client.post(f"{base}/discuss-date", data={"body": "Sooner?"}).status_code == 302
+    assert client.post(f"{base}/discuss-date", data={"discuss-body": "Sooner?"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(ServiceRequest, made.id).resolution_state == "discuss"
     # Nothing left to accept now: refused with a message, not an error page.
@@ -234,7 +235,8 @@ def test_reply_accept_discuss_and_rate(signed_in_as, app):
     page = client.get(base).get_data(as_text=True)
     assert "Rate our service" in page
     assert "Choose a rating" in client.post(f"{base}/rate", data={}).get_data(as_text=True)
-    assert client.post(f"{base}/rate", data={"rating": "5", "comment": "Great"}).status_code == 302
+    rated = client.post(f"{base}/rate", data={"rating-rating": "5", "rating-comment": "Great"})
+    assert rated.status_code == 302
     db.session.expire_all()
     assert db.session.get(ServiceRequest, made.id).satisfaction_rating == 5
     assert "You rated our service 5 out of 5" in client.get(base).get_data(as_text=True)

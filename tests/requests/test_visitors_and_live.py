@@ -54,8 +54,8 @@ def test_visitor_contacts_us_and_follows_the_private_link(client):
     # The reply email carries the same private link.
     assert _private_link() == link
 
-    response = post_multipart(client, f"{link}/reply", {"body": "Thanks!"},
-                              [("scan.pdf", PDF)])
+    response = post_multipart(client, f"{link}/reply", {"reply-body": "Thanks!"},
+                              [("scan.pdf", PDF)], field="reply-attachments")
     assert response.status_code == 302
     db.session.expire_all()
     made = db.session.get(ServiceRequest, made.id)
@@ -112,7 +112,7 @@ def test_made_up_private_links_are_404(client, visitor_request):
     attachment_id = visitor_request.request.attachments[0].id
     for bad in (token[:-2] + "xx", "short", "A" * 32):
         for method, url in _private_urls(bad, attachment_id):
-            assert client.open(url, method=method, data={"body": "x"}).status_code == 404, url
+            assert client.open(url, method=method, data={"reply-body": "x"}).status_code == 404, url
 
 
 def test_private_link_expires_90_days_after_close(client, visitor_request):
@@ -126,7 +126,7 @@ def test_private_link_expires_90_days_after_close(client, visitor_request):
         assert "This request is closed" in response.get_data(as_text=True)
     with time_machine.travel(made.closed_at + timedelta(days=91)):
         for method, url in _private_urls(token, attachment_id):
-            assert client.open(url, method=method, data={"body": "x"}).status_code == 404, url
+            assert client.open(url, method=method, data={"reply-body": "x"}).status_code == 404, url
 
 
 # ---------------------------------------------------------------------------- live
