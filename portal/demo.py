@@ -6,7 +6,7 @@ Idempotent: each account is created only if its email is not already registered.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -132,4 +132,84 @@ def seed() -> int:
         )
         created += 1
     db.session.flush()
+    _demo_requests(member, applicant, support)
     return created
+
+
+def _demo_requests(member: User, applicant: User, staff: User) -> None:
+    """A few requests with history, so the member's pages show every state (CHARTER.md §5-6)."""
+    from portal.requests import services
+    from portal.settings.services import get_calendar
+
+    cal = get_calendar()
+    now = utcnow()
+
+    def back(working_days: int, hour: int) -> datetime:
+        day = london_today()
+        for _ in range(working_days):
+            day = day - timedelta(days=1)
+            while not cal.is_working_day(day):
+                day = day - timedelta(days=1)
+        return cal.london_instant(day, time(hour, 0))
+
+    def spread(request, start: datetime) -> None:
+        # Services stamp events "now"; spread them between receipt and now so the timeline
+        # reads like the days it took.
+        events = request.events
+        step = (now - start) / (len(events) + 1)
+        for n, event in enumerate(events):
+            event.created_at = start + step * n
+
+    complaint = services.submit_request(
+        "complaint", requester=member, received_at=back(6, 11),
+        subject="Renewal payment taken twice",
+        body="My direct debit for this year's renewal was collected twice on the same day. "
+             "Please refund the second payment.",
+        details={"outcome_wanted": "Refund the duplicate payment and confirm it will not "
+                                   "happen again."},
+    ).request
+    services.assign(complaint, staff, staff)
+    services.staff_reply(
+        complaint, staff,
+        "I am sorry about this. Our payments team has confirmed the duplicate collection and "
+        "has asked the bank to return it. Refunds take up to eight working days to arrive.",
+        resolution_date=cal.add_working_days(london_today(), 6),
+    )
+    spread(complaint, complaint.received_at)
+
+    query = services.submit_request(
+        "query", requester=member, received_at=back(3, 15),
+        subject="CPD hours from an overseas conference",
+        body="Can I count the hours from a conference I attended in Lisbon towards my CPD?",
+    ).request
+    services.wait_for_customer(
+        query, staff,
+        "Yes, in most cases. Could you send us the conference programme or a certificate of "
+        "attendance, so we can check the sessions count?",
+    )
+    spread(query, query.received_at)
+
+    feedback = services.submit_request(
+        "feedback", requester=member, received_at=back(12, 10),
+        subject="Regional networking evening in Leeds",
+        body="The speakers were excellent, but the venue was hard to reach by public transport.",
+        details={"about": "event", "rating": 4},
+    ).request
+    services.staff_reply(
+        feedback, staff,
+        "Thank you. We have passed your comments on the venue to the events team for next "
+        "year's booking.",
+        resolves=True,
+    )
+    services.rate_service(feedback, 5, "Quick and helpful reply.", member)
+    spread(feedback, feedback.received_at)
+
+    application = services.submit_request(
+        "membership-application", requester=applicant, received_at=back(1, 14),
+        subject="Application for Associate Member",
+        body="I have worked in customer operations for four years and hold a Level 3 "
+             "diploma.",
+        details={"grade": "associate"},
+    ).request
+    spread(application, application.received_at)
+    db.session.flush()

@@ -94,6 +94,8 @@ def app_config(database_url, tmp_path) -> dict:
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "SERVER_NAME": "localhost",
+        # Live pages read versions straight from the database (no per-process cache).
+        "LIVE_CACHE_SECONDS": 0,
     }
 
 

@@ -1,7 +1,7 @@
 """staff absences for employer support cover
 
 Revision ID: a45392ef02fe
-Revises: 0fb033a1362d
+Revises: 9ffd1a89d803
 Create Date: 2026-11-25 08:51:13.872879
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a45392ef02fe'
-down_revision = '0fb033a1362d'
+down_revision = '9ffd1a89d803'
 branch_labels = None
 depends_on = None
 

@@ -1,12 +1,29 @@
-"""The member's own pages."""
+"""The member's own pages: the dashboard, new requests and each request's page."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from portal.extensions import db
 from portal.member import bp
 from portal.public.templating import london_today
+from portal.requests import live, pages, services
+from portal.requests.forms import MEMBER_FORMS, grade_choices
+from portal.requests.models import Kind, ServiceRequest
+
+
+def _dashboard_requests() -> dict:
+    user = current_user._get_current_object()
+    return {
+        "open_requests": services.open_requests_for(user),
+        "closed_requests": services.recently_closed_for(user),
+        "state_url": url_for("requests.live_state", key=live.state_key("u", user.id)),
+        "etag": live.etag_for_user(user.id),
+        "poll_ms": live.poll_milliseconds(),
+    }
 
 
 @bp.route("/")
@@ -21,4 +38,139 @@ def dashboard():
         membership=membership,
         grade_name=grades.get(membership.grade, membership.grade) if membership else None,
         days_to_renewal=days_to_renewal,
+        **_dashboard_requests(),
     )
+
+
+@bp.route("/requests/live")
+def requests_live():
+    """The dashboard's request lists, for live.js to swap in."""
+    context = _dashboard_requests()
+    response = current_app.make_response(
+        render_template("member/_live_requests.html", **context)
+    )
+    response.headers["ETag"] = context["etag"]
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Fragment"] = "1"
+    return response
+
+
+# ------------------------------------------------------------------------- new requests
+
+
+def _allowed_forms() -> dict:
+    """Which forms this member may use: applicants apply, members may upgrade."""
+    membership = current_user.membership
+    status = membership.status if membership else None
+    allowed = {}
+    for slug, form_class in MEMBER_FORMS.items():
+        if form_class.kind == Kind.APPLICATION and status != "applicant":
+            continue
+        if form_class.kind == Kind.UPGRADE and (
+            status != "active" or not grade_choices(current_app.config["MEMBER_GRADES"],
+                                                    membership.grade)
+        ):
+            continue
+        allowed[slug] = form_class
+    return allowed
+
+
+@bp.route("/requests/new")
+def new_request():
+    return render_template("requests/choose.html", forms=_allowed_forms(),
+                           endpoint="member.new_request_form", visitor=False)
+
+
+@bp.route("/requests/new/<slug>", methods=["GET", "POST"])
+def new_request_form(slug: str):
+    form_class = _allowed_forms().get(slug)
+    if form_class is None:
+        abort(404)
+    user = current_user._get_current_object()
+    form = form_class()
+    grades = current_app.config["MEMBER_GRADES"]
+    if "grade" in form:
+        above = user.membership.grade if form.kind == Kind.UPGRADE else None
+        form.grade.choices = grade_choices(grades, above)
+    if form.kind == Kind.CALLBACK and not form.is_submitted():
+        form.phone.data = user.phone
+    if form.validate_on_submit():
+        subject, body, details = form.values()
+        key = form.submission_key.data or None
+        try:
+            submission = services.submit_request(
+                form.kind, subject=subject, body=body, requester=user,
+                phone=details.get("phone", ""), details=details, uploads=form.uploads,
+                submission_key=key,
+            )
+            db.session.commit()
+            made = submission.request
+        except IntegrityError:
+            # The same form sent twice at once: the other copy won the race.
+            db.session.rollback()
+            made = key and services.find_duplicate_submission(user.email, key)
+            if not made:
+                raise
+        return redirect(url_for("member.request_confirmation", reference=made.reference))
+    form.fresh_key()
+    return render_template("requests/new.html", form=form, visitor=False,
+                           action=url_for("member.new_request_form", slug=slug))
+
+
+# ---------------------------------------------------------------------- a request's page
+
+
+def _member_page(reference: str) -> pages.RequestPage:
+    """The member's own request, or 404: someone else's and a made-up one look the same."""
+    found = db.session.scalar(
+        select(ServiceRequest).where(
+            ServiceRequest.reference == reference,
+            ServiceRequest.requester_id == current_user.id,
+        )
+    )
+    if found is None:
+        abort(404)
+    return pages.RequestPage(found, "member", {"reference": reference},
+                             current_user._get_current_object())
+
+
+@bp.route("/requests/<reference>/sent")
+def request_confirmation(reference: str):
+    page = _member_page(reference)
+    return render_template("requests/confirmation.html", r=page.request,
+                           promise=pages.promise_summary(page.request), visitor=False)
+
+
+@bp.route("/requests/<reference>")
+def request_detail(reference: str):
+    return pages.render_detail(_member_page(reference))
+
+
+@bp.route("/requests/<reference>/live")
+def request_live(reference: str):
+    return pages.render_fragment(_member_page(reference))
+
+
+@bp.route("/requests/<reference>/reply", methods=["POST"])
+def request_reply(reference: str):
+    return pages.reply(_member_page(reference))
+
+
+@bp.route("/requests/<reference>/accept-date", methods=["POST"])
+def request_accept(reference: str):
+    return pages.accept(_member_page(reference))
+
+
+@bp.route("/requests/<reference>/discuss-date", methods=["POST"])
+def request_discuss(reference: str):
+    return pages.discuss(_member_page(reference))
+
+
+@bp.route("/requests/<reference>/rate", methods=["POST"])
+def request_rate(reference: str):
+    return pages.rate(_member_page(reference))
+
+
+@bp.route("/requests/<reference>/files/<int:attachment_id>")
+def request_file(reference: str, attachment_id: int):
+    return pages.download(_member_page(reference), attachment_id)

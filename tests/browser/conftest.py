@@ -82,7 +82,14 @@ class LiveServer:
             from flask import request
 
             if response.mimetype == "text/html" and not response.direct_passthrough:
-                self.pages.append((request.path, response.get_data(as_text=True)))
+                html = response.get_data(as_text=True)
+                if response.headers.get("X-Fragment"):
+                    # A fragment live.js swaps into a page: check it inside a document.
+                    html = (
+                        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+                        f"<title>Fragment</title></head><body>{html}</body></html>"
+                    )
+                self.pages.append((request.path, html))
             return response
 
     def start(self):

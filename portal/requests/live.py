@@ -1,0 +1,160 @@
+"""Keeping open request pages current without a reload (CHARTER.md section 6), cheaply.
+
+A page polls a state URL every few seconds with ``If-None-Match``; the answer is almost
+always ``304 Not Modified``, so it has to cost next to nothing. Two things make it so:
+
+* the state URL carries a signature (HMAC with the app's secret) of what it watches, so it
+  is answered without reading the session or the user: only someone who was shown the page
+  knows the URL, and all it reveals is an opaque version tag;
+* each process keeps the versions it has been asked about in memory and refreshes them in
+  bulk, with one query for "everything changed lately", at most every ``LIVE_CACHE_SECONDS``.
+  Two thousand pages polling cost one small query a second per process, not two thousand.
+
+A change therefore shows within poll interval + cache age + one fragment fetch (about 4s with
+the defaults). ``LIVE_CACHE_SECONDS = 0`` turns the cache off (tests use that).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import threading
+import time
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal.database import utcnow
+from portal.extensions import db
+from portal.requests.models import ServiceRequest
+
+DEFAULT_POLL_SECONDS = 3
+DEFAULT_CACHE_SECONDS = 0.5
+#: Re-read changes this far back on every refresh, so a transaction that committed a little
+#: after it stamped ``updated_at`` (or a server whose clock is slightly behind) is not missed.
+OVERLAP = timedelta(seconds=30)
+
+
+def _signature(subject: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, b"live:" + subject.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
+
+
+def state_key(kind: str, ident: int) -> str:
+    """The signed key naming what a page watches: ``r`` a request, ``u`` a user's requests."""
+    subject = f"{kind}{ident}"
+    return f"{subject}.{_signature(subject)}"
+
+
+def parse_key(key: str) -> tuple[str, int] | None:
+    subject, _, signature = key.partition(".")
+    if len(subject) < 2 or subject[0] not in "ru" or not subject[1:].isdigit():
+        return None
+    if not hmac.compare_digest(signature, _signature(subject)):
+        return None
+    return subject[0], int(subject[1:])
+
+
+def request_etag(request_id: int, version: int) -> str:
+    return f'"r{request_id}-{version}"'
+
+
+def user_etag(user_id: int, count: int, total: int) -> str:
+    # Versions only go up and requests are never deleted, so (count, sum of versions)
+    # changes whenever any of the user's requests does.
+    return f'"u{user_id}-{count}-{total}"'
+
+
+def _read_request(request_id: int) -> int | None:
+    return db.session.scalar(
+        select(ServiceRequest.version).where(ServiceRequest.id == request_id)
+    )
+
+
+def _read_user(user_id: int) -> tuple[int, int]:
+    count, total = db.session.execute(
+        select(func.count(ServiceRequest.id), func.coalesce(func.sum(ServiceRequest.version), 0))
+        .where(ServiceRequest.requester_id == user_id)
+    ).one()
+    return int(count), int(total)
+
+
+def etag_for_user(user_id: int) -> str:
+    """The dashboard's tag, read from the database (for rendering the page itself)."""
+    return user_etag(user_id, *_read_user(user_id))
+
+
+class VersionCache:
+    """Per-process memory of versions, refreshed in bulk (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._requests: dict[int, int] = {}
+        self._users: dict[int, tuple[int, int]] = {}
+        self._refreshed_at = 0.0  # monotonic
+        self._since = None
+
+    def _refresh(self, max_age: float) -> None:
+        now = time.monotonic()
+        if now - self._refreshed_at < max_age:
+            return
+        with self._lock:
+            if now - self._refreshed_at < max_age:
+                return
+            wall = utcnow()
+            if self._since is not None and (self._requests or self._users):
+                rows = db.session.execute(
+                    select(ServiceRequest.id, ServiceRequest.requester_id, ServiceRequest.version)
+                    .where(ServiceRequest.updated_at >= self._since)
+                ).all()
+                for request_id, requester_id, version in rows:
+                    if request_id in self._requests:
+                        self._requests[request_id] = version
+                    self._users.pop(requester_id, None)
+            self._since = wall - OVERLAP
+            self._refreshed_at = now
+
+    def request_etag(self, request_id: int, max_age: float) -> str | None:
+        if max_age <= 0:
+            version = _read_request(request_id)
+            return None if version is None else request_etag(request_id, version)
+        self._refresh(max_age)
+        version = self._requests.get(request_id)
+        if version is None:
+            version = _read_request(request_id)
+            if version is None:
+                return None
+            self._requests[request_id] = version
+        return request_etag(request_id, version)
+
+    def user_etag(self, user_id: int, max_age: float) -> str:
+        if max_age <= 0:
+            return etag_for_user(user_id)
+        self._refresh(max_age)
+        counts = self._users.get(user_id)
+        if counts is None:
+            counts = self._users[user_id] = _read_user(user_id)
+        return user_etag(user_id, *counts)
+
+
+def _cache() -> VersionCache:
+    # One per app (and so per database), created on first use in each process.
+    cache = current_app.extensions.get("live_versions")
+    if cache is None:
+        cache = current_app.extensions.setdefault("live_versions", VersionCache())
+    return cache
+
+
+def current_etag(kind: str, ident: int) -> str | None:
+    """The tag for a state key's subject now, from the cache."""
+    max_age = float(current_app.config.get("LIVE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
+    if kind == "r":
+        return _cache().request_etag(ident, max_age)
+    return _cache().user_etag(ident, max_age)
+
+
+def poll_milliseconds() -> int:
+    return int(float(current_app.config.get("LIVE_POLL_SECONDS", DEFAULT_POLL_SECONDS)) * 1000)

@@ -1,0 +1,193 @@
+"""The request page and its actions, shared by every kind of customer (CHARTER.md section 6).
+
+A member reaches a request through their account, a visitor through a private link; later a
+employer or centre contact will through their organisation. Each side checks access its own
+way, then hands a :class:`RequestPage` to these functions, which render the same page and
+make the same changes through :mod:`portal.requests.services`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import abort, flash, make_response, redirect, render_template, send_file, url_for
+
+from portal.accounts.models import User
+from portal.charter import format_london
+from portal.charter.wording import london_year
+from portal.database import utcnow
+from portal.extensions import db
+from portal.requests import files, live, services
+from portal.requests.forms import AcceptForm, DiscussForm, RatingForm, ReplyForm
+from portal.requests.models import ResolutionState, ServiceRequest, Status
+
+ENDPOINTS = {"member": "member.request_", "visitor": "requests.private_"}
+
+
+@dataclass
+class RequestPage:
+    """One request as one customer may see it, and the URLs of its actions for them."""
+
+    request: ServiceRequest
+    side: str
+    url_args: dict = field(default_factory=dict)
+    actor: User | None = None
+
+    def url(self, action: str, **values) -> str:
+        return url_for(ENDPOINTS[self.side] + action, **self.url_args, **values)
+
+    @property
+    def state_url(self) -> str:
+        return url_for("requests.live_state", key=live.state_key("r", self.request.id))
+
+    @property
+    def etag(self) -> str:
+        return live.request_etag(self.request.id, self.request.version)
+
+
+def when(instant: datetime | None) -> str:
+    """London wording for an instant, with the year only when it is not this year."""
+    if instant is None:
+        return ""
+    return format_london(instant, with_year=london_year(instant) != london_year(utcnow()))
+
+
+def promise_summary(request: ServiceRequest) -> dict:
+    """What the customer is told about the promise (CHARTER.md sections 4 to 6)."""
+    promise = services.promise_of(request)
+    return {
+        "sentence": promise.description,
+        "action": promise.action,
+        "due": when(request.response_due_at),
+        "met": when(request.promise_met_at) if request.promise_met_at else "",
+        "title": promise.title,
+    }
+
+
+def _context(page: RequestPage, **forms) -> dict:
+    # Several forms share the page, so each has a prefix: field ids must be unique.
+    request = page.request
+    can_rate = (
+        request.resolved_at is not None
+        and request.status in (Status.RESOLVED, Status.CLOSED)
+        and request.satisfaction_rating is None
+    )
+    return {
+        "page": page,
+        "r": request,
+        "promise": promise_summary(request),
+        "reply_form": forms.get("reply_form") or ReplyForm(formdata=None, prefix="reply"),
+        "accept_form": forms.get("accept_form") or AcceptForm(formdata=None, prefix="accept"),
+        "discuss_form": forms.get("discuss_form") or DiscussForm(formdata=None,
+                                                                 prefix="discuss"),
+        "rating_form": forms.get("rating_form") or RatingForm(formdata=None, prefix="rating"),
+        "can_reply": request.status != Status.CLOSED,
+        "can_answer_date": request.is_open
+        and request.resolution_state == ResolutionState.PROPOSED,
+        "can_rate": can_rate,
+        "poll_ms": live.poll_milliseconds(),
+    }
+
+
+def render_detail(page: RequestPage, status: int = 200, **forms):
+    response = make_response(render_template("requests/detail.html", **_context(page, **forms)),
+                             status)
+    return _private(response, page)
+
+
+def render_fragment(page: RequestPage):
+    """The part of the page that changes, for live.js to swap in."""
+    response = make_response(
+        render_template("requests/_live_request.html", **_context(page))
+    )
+    response.headers["ETag"] = page.etag
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Fragment"] = "1"
+    return _private(response, page)
+
+
+def _private(response, page: RequestPage):
+    # A private link is a password in the address: never let it leak in a Referer header.
+    response.headers["Referrer-Policy"] = "no-referrer" if page.side == "visitor" else "same-origin"
+    return response
+
+
+def _done(page: RequestPage, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(page.url("detail"))
+
+
+def _refused(page: RequestPage, exc: services.RequestError, **forms):
+    db.session.rollback()
+    db.session.refresh(page.request)
+    flash(str(exc), "error")
+    return render_detail(page, status=409, **forms)
+
+
+def reply(page: RequestPage):
+    form = ReplyForm(prefix="reply")
+    if not form.validate_on_submit():
+        return render_detail(page, reply_form=form)
+    try:
+        services.customer_reply(page.request, form.body.data, page.actor,
+                                uploads=form.attachments.uploads)
+    except services.RequestError as exc:
+        return _refused(page, exc, reply_form=form)
+    return _done(page, "Your message has been sent.")
+
+
+def accept(page: RequestPage):
+    form = AcceptForm(prefix="accept")
+    if not form.validate_on_submit():
+        return render_detail(page, accept_form=form)
+    try:
+        services.accept_resolution_date(page.request, page.actor)
+    except services.RequestError as exc:
+        return _refused(page, exc)
+    return _done(page, "Thank you: you have accepted the date.")
+
+
+def discuss(page: RequestPage):
+    form = DiscussForm(prefix="discuss")
+    if not form.validate_on_submit():
+        return render_detail(page, discuss_form=form)
+    try:
+        services.ask_to_discuss(page.request, form.body.data or "", page.actor)
+    except services.RequestError as exc:
+        return _refused(page, exc, discuss_form=form)
+    return _done(page, "Thank you: we will be in touch to discuss the date.")
+
+
+def rate(page: RequestPage):
+    form = RatingForm(prefix="rating")
+    if not form.validate_on_submit():
+        return render_detail(page, rating_form=form)
+    try:
+        services.rate_service(page.request, int(form.rating.data), form.comment.data or "",
+                              page.actor)
+    except services.RequestError as exc:
+        return _refused(page, exc, rating_form=form)
+    return _done(page, "Thank you for rating our service.")
+
+
+def download(page: RequestPage, attachment_id: int):
+    """An attachment of this request, always as a download and never sniffed as a page."""
+    attachment = next((a for a in page.request.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        abort(404)
+    path = files.path_of(attachment.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return _private(response, page)

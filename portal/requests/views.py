@@ -1,0 +1,156 @@
+"""Visitors' pages (the public contact forms and private links) and the live state endpoint."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from sqlalchemy.exc import IntegrityError
+
+from portal.charter import DEFAULT_PROMISES
+from portal.extensions import db
+from portal.requests import bp, live, pages, services
+from portal.requests.forms import VISITOR_FORMS
+from portal.requests.models import ServiceRequest
+
+
+@bp.app_template_filter("when")
+def when_filter(instant):
+    return pages.when(instant)
+
+
+@bp.app_template_filter("promise_action")
+def promise_action_filter(code: str) -> str:
+    """"reply", "call you back": the verb of a promise, for "We will ... by ..."."""
+    return DEFAULT_PROMISES[code].action
+
+
+@bp.app_template_filter("iso_when")
+def iso_when_filter(text):
+    """An instant stored as ISO text in an event's data, in London words."""
+    try:
+        return pages.when(datetime.fromisoformat(text)) if text else ""
+    except ValueError:
+        return ""
+
+
+@bp.route("/contact")
+def contact():
+    return render_template("requests/choose.html", forms=VISITOR_FORMS,
+                           endpoint="requests.contact_form", visitor=True)
+
+
+@bp.route("/contact/<slug>", methods=["GET", "POST"])
+def contact_form(slug: str):
+    form_class = VISITOR_FORMS.get(slug)
+    if form_class is None:
+        abort(404)
+    form = form_class()
+    if form.validate_on_submit():
+        subject, body, details = form.values()
+        phone = form.phone.data if "phone" in form else form.contact_phone.data
+        key = form.submission_key.data or None
+        try:
+            submission = services.submit_request(
+                form.kind, subject=subject, body=body, name=form.full_name.data,
+                email=form.email.data, phone=phone or "", details=details,
+                uploads=form.uploads, submission_key=key,
+            )
+            db.session.commit()
+            made = submission.request
+        except IntegrityError:
+            # The same form sent twice at once: the other copy won the race.
+            db.session.rollback()
+            made = key and services.find_duplicate_submission(form.email.data, key)
+            if not made:
+                raise
+        session["contact_sent"] = made.id
+        return redirect(url_for("requests.contact_received"))
+    form.fresh_key()
+    return render_template("requests/new.html", form=form, visitor=True,
+                           action=url_for("requests.contact_form", slug=slug))
+
+
+@bp.route("/contact/received")
+def contact_received():
+    request_id = session.get("contact_sent")
+    made = db.session.get(ServiceRequest, request_id) if isinstance(request_id, int) else None
+    if made is None:
+        return redirect(url_for("requests.contact"))
+    return render_template("requests/confirmation.html", r=made,
+                           promise=pages.promise_summary(made), visitor=True)
+
+
+# ------------------------------------------------------------ a visitor's private link
+
+
+def _visitor_page(token: str) -> pages.RequestPage:
+    found = services.find_by_private_token(token)
+    if found is None:
+        abort(404)
+    return pages.RequestPage(found, "visitor", {"token": token})
+
+
+@bp.route("/r/<token>")
+def private_detail(token: str):
+    return pages.render_detail(_visitor_page(token))
+
+
+@bp.route("/r/<token>/live")
+def private_live(token: str):
+    return pages.render_fragment(_visitor_page(token))
+
+
+@bp.route("/r/<token>/reply", methods=["POST"])
+def private_reply(token: str):
+    return pages.reply(_visitor_page(token))
+
+
+@bp.route("/r/<token>/accept-date", methods=["POST"])
+def private_accept(token: str):
+    return pages.accept(_visitor_page(token))
+
+
+@bp.route("/r/<token>/discuss-date", methods=["POST"])
+def private_discuss(token: str):
+    return pages.discuss(_visitor_page(token))
+
+
+@bp.route("/r/<token>/rate", methods=["POST"])
+def private_rate(token: str):
+    return pages.rate(_visitor_page(token))
+
+
+@bp.route("/r/<token>/files/<int:attachment_id>")
+def private_file(token: str, attachment_id: int):
+    return pages.download(_visitor_page(token), attachment_id)
+
+
+# ------------------------------------------------------------------------ live state
+
+
+@bp.route("/live/<key>")
+def live_state(key: str):
+    """304 while nothing changed: the cheap answer 2,000 open pages get every few seconds.
+
+    Deliberately reads neither the session nor the user (see portal.requests.live).
+    """
+    parsed = live.parse_key(key)
+    etag = live.current_etag(*parsed) if parsed else None
+    if etag is None:
+        abort(404)
+    if etag in request.headers.get("If-None-Match", ""):
+        response = make_response("", 304)
+    else:
+        response = make_response({"etag": etag})
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "no-cache, private"
+    return response
