@@ -352,3 +352,34 @@ class RatingForm(FlaskForm):
     comment = TextAreaField("Anything you would like to tell us? (optional)",
                             validators=[Optional(), _max(2000, "Your comment")])
     submit = SubmitField("Send rating")
+
+
+class EmployerSupportForm(RequestForm):
+    kind = Kind.EMPLOYER_SUPPORT
+    heading = "Contact your support person"
+    intro = (
+        "Ask about delivering our services to your organisation or about a problem with a "
+        "system. Your support contact replies the same working day; requests that reach us "
+        "late in the afternoon are answered the next working day."
+    )
+    subject = _subject()
+    body = _text("How can we help?", "Tell us what you need.")
+    attachments = _attachments()
+
+    def values(self):
+        return self.subject.data, self.body.data, {}
+
+
+class CentreSupportForm(RequestForm):
+    kind = Kind.CENTRE_SUPPORT
+    heading = "Ask about our processes"
+    intro = (
+        "Ask us about registration, assessment, quality assurance or certification. We reply "
+        "within 2 working days."
+    )
+    subject = _subject()
+    body = _text("Your question", "Enter your question.")
+    attachments = _attachments()
+
+    def values(self):
+        return self.subject.data, self.body.data, {}

@@ -167,6 +167,25 @@ def _email_customer(request: ServiceRequest, event: RequestEvent, subject: str, 
     )
 
 
+def alert_assignee(request: ServiceRequest) -> None:
+    """Email the staff member a new request was routed to, at once (CHARTER §4: employer
+    support is answered the same working day, so the handler must know straight away)."""
+    if request.assignee is None:
+        return
+    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
+    queue_email(
+        f"staff-new:{request.id}:{request.assignee.id}",
+        request.assignee.email,
+        f"New {KIND_LABELS[Kind(request.kind)].lower()} {request.reference}, due "
+        f"{format_london(request.response_due_at)}",
+        "staff_new_request",
+        request=request,
+        staff=request.assignee,
+        link=f"{base}/staff/requests/{request.reference}",
+        due_words=format_london(request.response_due_at, with_year=True),
+    )
+
+
 def _resolution_instant(day: date) -> datetime:
     """A resolution date is a day; the promise is kept if it is done by close of that day."""
     cal = get_calendar()
@@ -201,6 +220,7 @@ def submit_request(
     uploads: Iterable[files.Upload] = (),
     submission_key: str | None = None,
     logged_by: User | None = None,
+    assignee: User | None = None,
 ) -> Submission:
     """Record a new request and make its promise (CHARTER.md sections 2, 4 and 5).
 
@@ -255,6 +275,7 @@ def submit_request(
         status=Status.RECEIVED.value,
         version=0,
         submission_key=submission_key,
+        assignee=assignee,
         created_at=now,
         updated_at=now,
     )
