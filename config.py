@@ -98,6 +98,10 @@ class Config:
     # Acknowledgements per sender per hour; past it we stay quiet, so two robots cannot
     # keep mailing each other through us.
     INBOUND_ACK_LIMIT_PER_HOUR = _int("INBOUND_ACK_LIMIT_PER_HOUR", 3)
+    # Domains our own Message-IDs use (comma-separated); empty means MAIL_DEFAULT_SENDER's.
+    INBOUND_OWN_DOMAINS = os.environ.get("INBOUND_OWN_DOMAINS", "")
+    # "package.module:factory" giving the RequestGateway, unless the app registers one.
+    INBOUND_GATEWAY = os.environ.get("INBOUND_GATEWAY", "")
 
     EMAIL_VERIFY_HOURS = 48
     PASSWORD_RESET_MINUTES = 60

@@ -29,7 +29,7 @@ import pytest
 
 from tests.inbound.fakes import FakeGateway
 
-DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+DOVECOT = os.environ.get("DOVECOT_PATH") or shutil.which("dovecot") or "/usr/sbin/dovecot"
 REQUIRED = bool(os.environ.get("CI") or os.environ.get("PORTAL_REQUIRE_BROWSER"))
 ACCOUNTS = 400  # one per test that needs a mailbox; the passwd file is written once
 PASSWORD = "imap-test-password"
@@ -63,6 +63,7 @@ ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd
@@ -85,6 +86,10 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
+  # No growing delay for every login after a failed one (a test tries a wrong password).
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 service stats {{
   unix_listener stats-reader {{

@@ -423,12 +423,13 @@ def test_a_message_over_the_size_limit_is_set_aside_without_downloading_it(
 def test_attachments_of_refused_types_are_not_kept_and_staff_are_told(
     app, imap_server, mailbox, gateway
 ):
+    app.config["INBOUND_MAX_ATTACHMENT_BYTES"] = 1024 * 1024  # 10 MB by default; quicker here
     raw = build(
         attachments=[
             ("photo.png", "image/png", PNG),
             ("invoice.pdf", "application/pdf", EXE),  # claims PDF, is a program
             ("run-me.exe", "application/x-msdownload", EXE),
-            ("big.pdf", "application/pdf", PDF + b"0" * (10 * 1024 * 1024)),
+            ("big.pdf", "application/pdf", PDF + b"0" * (1024 * 1024)),
         ]
     )
     imap_server.append(mailbox, raw, TUESDAY_1030)
@@ -444,7 +445,7 @@ def test_attachments_of_refused_types_are_not_kept_and_staff_are_told(
         "Word (.docx) files only.",
         "run-me.exe (application/x-msdownload, 1 KB) was not kept: we accept PDF, PNG, JPEG "
         "and Word (.docx) files only.",
-        "big.pdf (10.0 MB) was not kept: files can be at most 10.0 MB.",
+        "big.pdf (1.0 MB) was not kept: files can be at most 1.0 MB.",
     ]
     assert rows()[0].reason.splitlines()[:3] == request.notes
 
@@ -515,3 +516,35 @@ def test_without_a_gateway_the_mailboxes_are_left_alone(app, imap_server, mailbo
     assert summary.startswith("inbound email is not connected to requests")
     assert len(imap_server.messages(mailbox)) == 1
     assert rows() == []
+
+
+def test_the_gateway_can_be_named_in_settings(app, imap_server, mailbox, runner):
+    app.config["INBOUND_GATEWAY"] = "tests.inbound.fakes:FakeGateway"
+    imap_server.append(mailbox, build(), TUESDAY_1030)
+
+    result = runner.invoke(args=["inbound", "poll"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == "enquiries: 1 new requests\n"
+    [row] = rows()
+    assert (row.status, row.request_id, row.is_acknowledged) == ("taken", 1, True)
+
+
+def test_flask_inbound_check_logs_in_and_counts_without_changing_anything(
+    app, imap_server, mailbox, runner
+):
+    imap_server.append(mailbox, build(), TUESDAY_1030)
+    result = runner.invoke(args=["inbound", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"enquiries: {mailbox} on 127.0.0.1:{imap_server.port} (none), INBOX: 1 waiting; "
+        "opens query requests\n"
+    )
+    assert len(imap_server.messages(mailbox)) == 1
+
+    app.config["INBOUND_MAILBOXES"][0]["password"] = "wrong"
+    result = runner.invoke(args=["inbound", "check"])
+    assert result.exit_code == 1
+    assert f"enquiries: cannot read INBOX on 127.0.0.1: login as {mailbox} refused" in (
+        result.output
+    )
