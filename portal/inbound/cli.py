@@ -1,4 +1,4 @@
-"""``flask inbound check`` and ``flask inbound poll`` (docs/INBOUND.md)."""
+"""``flask inbound check``, ``poll`` and ``recent`` (docs/INBOUND.md)."""
 
 from __future__ import annotations
 
@@ -51,3 +51,36 @@ def poll() -> None:
     from .job import poll_mailboxes
 
     click.echo(run_job(current_app._get_current_object(), "inbound-mail", poll_mailboxes))
+
+
+@inbound_cli.command("recent")
+@click.option(
+    "--status",
+    type=click.Choice(["taken", "threaded", "set_aside", "ignored"]),
+    help="Only messages with this outcome (set_aside: the ones staff need to look at).",
+)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
+def recent(status: str | None, limit: int) -> None:
+    """List the latest messages read, with what became of them and why."""
+    from sqlalchemy import select
+
+    from portal.charter.wording import format_london
+    from portal.extensions import db
+
+    from .models import InboundMessage
+
+    query = select(InboundMessage).order_by(InboundMessage.id.desc()).limit(limit)
+    if status:
+        query = query.where(InboundMessage.status == status)
+    rows = db.session.scalars(query).all()
+    if not rows:
+        click.echo("No messages.")
+    for row in rows:
+        sender = row.sender_email or "unknown sender"
+        request = f" request {row.request_id}" if row.request_id else ""
+        click.echo(
+            f"{row.id} {row.status}{request} [{row.mailbox}] {format_london(row.received_at, True)}"
+            f" from {sender}: {row.subject or '(no subject)'}"
+        )
+        for line in row.reason.splitlines():
+            click.echo(f"    {line}")

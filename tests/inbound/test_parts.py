@@ -44,6 +44,20 @@ def test_a_plain_email_is_read():
     assert parsed.automatic is None and parsed.body_from_html is False
 
 
+def test_folded_headers_and_attachment_only_mail_are_read():
+    raw = (
+        b"From: Ada <ada@example.test>\r\nSubject: a long\r\n  folded subject\r\n"
+        b"References: <zero@x.test>\r\n\t<one@x.test>\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: application/pdf; name=scan.pdf\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjcK\r\n"
+    )
+    parsed = parse_message(raw, WHEN)
+    assert parsed.subject == "a long folded subject"
+    assert parsed.references == ("<zero@x.test>", "<one@x.test>")
+    assert parsed.body == ""
+    assert [(a.filename, a.data) for a in parsed.attachments] == [("scan.pdf", b"%PDF-1.7\n")]
+
+
 def test_plain_text_is_preferred_to_html():
     parsed = parse_message(build(body="The plain words", html="<p>The <b>HTML</b></p>"), WHEN)
     assert parsed.body == "The plain words" and not parsed.body_from_html

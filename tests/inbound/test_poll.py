@@ -548,3 +548,21 @@ def test_flask_inbound_check_logs_in_and_counts_without_changing_anything(
     assert f"enquiries: cannot read INBOX on 127.0.0.1: login as {mailbox} refused" in (
         result.output
     )
+
+
+def test_flask_inbound_recent_lists_what_became_of_each_message(
+    app, imap_server, mailbox, gateway, runner
+):
+    imap_server.append(mailbox, build(), TUESDAY_1030)
+    imap_server.append(mailbox, b"Subject: who?\r\n\r\nbody\r\n", TUESDAY_1030)
+    poll_mailboxes(gateway=gateway)
+
+    result = runner.invoke(args=["inbound", "recent", "--status", "set_aside"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "2 set_aside [enquiries] 10:30am on Tuesday 25 November 2025 from unknown sender: who?\n"
+        "    It has no From line, so we cannot tell who sent it.\n"
+    )
+    everything = runner.invoke(args=["inbound", "recent"]).output
+    assert "1 taken request 1 [enquiries]" in everything
