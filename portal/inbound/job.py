@@ -62,9 +62,9 @@ def handle_fetched(
 ) -> tuple[str, str | None]:
     """Record one fetched message and commit. Returns (result, folder to move it to), the
     folder being None when the message must stay for the next run."""
-    raw = fetched.raw if fetched.raw is not None else fetched.header
-    key, message_id = key_of_raw(raw)
-    if fetched.raw is None:
+    if fetched.raw is not None:
+        key, message_id = key_of_raw(fetched.raw)
+    else:
         # Too big to download: the header's Message-ID (or a hash of header and size) is the
         # key, and staff deal with it in their mail program.
         key, message_id = key_of_raw(fetched.header + f"\nsize:{fetched.size}".encode())
@@ -96,10 +96,11 @@ def handle_fetched(
     try:
         outcome = take_message(parsed, gateway=gateway, mailboxes=mailboxes, **where)
         db.session.commit()
-    except IntegrityError:
-        # Another worker recorded the same message first; it moves it.
+    except IntegrityError as exc:
         db.session.rollback()
-        return "busy", None
+        if _recorded(key):
+            return "busy", None  # another worker recorded it first; it moves it
+        failure: Exception = exc  # some other constraint, in the requests area
     except OperationalError:
         # The database is unavailable or busy: nothing was recorded, so try again later.
         db.session.rollback()
@@ -107,18 +108,24 @@ def handle_fetched(
                     box.name, fetched.uid, exc_info=True)  # fmt: skip
         return "retry", None
     except Exception as exc:
-        # A bug or a refusal for this one message: set it aside for staff rather than
-        # retrying it every few minutes for ever.
         db.session.rollback()
-        log.exception("inbound %s uid %s could not be taken", box.name, fetched.uid)
-        return _set_aside(
-            key,
-            message_id,
-            fetched,
-            f"It could not be made into a request ({type(exc).__name__}); please log it by hand.",
-            where,
-        )
-    return outcome.status, box.processed_folder
+        failure = exc
+    else:
+        return outcome.status, box.processed_folder
+    # A bug or a refusal for this one message: set it aside for staff rather than retrying
+    # it every few minutes for ever.
+    log.error("inbound %s uid %s could not be taken", box.name, fetched.uid, exc_info=failure)
+    reason = (
+        f"It could not be made into a request ({type(failure).__name__}); please log it by hand."
+    )
+    return _set_aside(key, message_id, fetched, reason, where)
+
+
+def _recorded(key: str) -> bool:
+    return (
+        db.session.scalar(select(InboundMessage.id).where(InboundMessage.message_key == key))
+        is not None
+    )
 
 
 def _set_aside(key, message_id, fetched: Fetched, reason: str, where: dict) -> tuple[str, str]:

@@ -566,3 +566,29 @@ def test_flask_inbound_recent_lists_what_became_of_each_message(
     )
     everything = runner.invoke(args=["inbound", "recent"]).output
     assert "1 taken request 1 [enquiries]" in everything
+
+
+def test_a_message_the_requests_area_cannot_take_is_set_aside_not_retried_for_ever(
+    app, imap_server, mailbox, gateway, monkeypatch
+):
+    def refuse(**fields):
+        raise RuntimeError("requests area refused it")
+
+    monkeypatch.setattr(gateway, "create_from_email", refuse)
+    imap_server.append(mailbox, build(), TUESDAY_1030)
+    imap_server.append(mailbox, build(subject="Second"), TUESDAY_1030)
+
+    assert poll_mailboxes(gateway=gateway) == "enquiries: 2 set aside"
+
+    [first, second] = rows()
+    assert (first.status, first.sender_email, first.request_id) == (
+        "set_aside",
+        "ada@example.test",
+        None,
+    )
+    assert first.reason == (
+        "It could not be made into a request (RuntimeError); please log it by hand."
+    )
+    assert second.subject == "Second"
+    assert len(imap_server.messages(mailbox, "Needs attention")) == 2
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
