@@ -86,6 +86,23 @@ class Config:
     ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)
 
+    # Inbound email (docs/INBOUND.md). INBOUND_MAILBOXES is a JSON list of mailboxes, read
+    # from the environment only, so no mailbox password is ever written in a file here.
+    INBOUND_MAILBOXES = os.environ.get("INBOUND_MAILBOXES", "")
+    INBOUND_PROCESSED_FOLDER = os.environ.get("INBOUND_PROCESSED_FOLDER", "Processed")
+    INBOUND_ATTENTION_FOLDER = os.environ.get("INBOUND_ATTENTION_FOLDER", "Needs attention")
+    INBOUND_BATCH = _int("INBOUND_BATCH", 50)  # messages per mailbox per run
+    INBOUND_TIMEOUT = _int("INBOUND_TIMEOUT", 30)  # seconds per IMAP operation
+    INBOUND_MAX_MESSAGE_BYTES = _int("INBOUND_MAX_MESSAGE_BYTES", 40 * 1024 * 1024)
+    INBOUND_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # the same cap as uploads
+    # Acknowledgements per sender per hour; past it we stay quiet, so two robots cannot
+    # keep mailing each other through us.
+    INBOUND_ACK_LIMIT_PER_HOUR = _int("INBOUND_ACK_LIMIT_PER_HOUR", 3)
+    # Domains our own Message-IDs use (comma-separated); empty means MAIL_DEFAULT_SENDER's.
+    INBOUND_OWN_DOMAINS = os.environ.get("INBOUND_OWN_DOMAINS", "")
+    # "package.module:factory" giving the RequestGateway, unless the app registers one.
+    INBOUND_GATEWAY = os.environ.get("INBOUND_GATEWAY", "")
+
     EMAIL_VERIFY_HOURS = 48
     PASSWORD_RESET_MINUTES = 60
 
@@ -120,6 +137,7 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     PORTAL_BASE_URL = "http://localhost"
+    INBOUND_MAILBOXES = ""  # a test names its own mailboxes; never the developer's
 
 
 class ProductionConfig(Config):

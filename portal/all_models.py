@@ -2,6 +2,7 @@
 
 from portal.accounts import models as accounts  # noqa: F401
 from portal.auth import models as auth  # noqa: F401
+from portal.inbound import models as inbound  # noqa: F401
 from portal.notify import models as notify  # noqa: F401
 from portal.requests import models as requests  # noqa: F401
 from portal.settings import models as settings  # noqa: F401

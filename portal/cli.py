@@ -1,4 +1,4 @@
-"""Command-line commands: ``flask demo seed`` and ``flask worker``."""
+"""Command-line commands: ``flask demo seed``, ``flask worker``; areas add their own groups."""
 
 from __future__ import annotations
 
@@ -45,8 +45,10 @@ def worker(once: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from portal.inbound.cli import inbound_cli
     from portal.settings.cli import charter_cli
 
     app.cli.add_command(charter_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(inbound_cli)
     app.cli.add_command(worker)
