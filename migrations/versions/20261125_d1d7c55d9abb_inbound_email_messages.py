@@ -4,7 +4,7 @@ message_key is unique so each email is taken once; request_id gets its foreign k
 requests table lands.
 
 Revision ID: d1d7c55d9abb
-Revises: 0fb033a1362d
+Revises: a45392ef02fe
 Create Date: 2026-11-25 08:57:45.987363
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd1d7c55d9abb'
-down_revision = '0fb033a1362d'
+down_revision = 'a45392ef02fe'
 branch_labels = None
 depends_on = None
 
