@@ -101,7 +101,9 @@ class Config:
     # Domains our own Message-IDs use (comma-separated); empty means MAIL_DEFAULT_SENDER's.
     INBOUND_OWN_DOMAINS = os.environ.get("INBOUND_OWN_DOMAINS", "")
     # "package.module:factory" giving the RequestGateway, unless the app registers one.
-    INBOUND_GATEWAY = os.environ.get("INBOUND_GATEWAY", "")
+    INBOUND_GATEWAY = os.environ.get(
+        "INBOUND_GATEWAY", "portal.requests.inbound_gateway:PortalRequestGateway"
+    )
 
     EMAIL_VERIFY_HOURS = 48
     PASSWORD_RESET_MINUTES = 60

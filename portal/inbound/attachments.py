@@ -8,12 +8,12 @@ stored; a note for staff says what arrived and why it was not kept.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+from portal.requests import files
+
+MAX_ATTACHMENT_BYTES = files.MAX_FILE_BYTES
 
 #: What each accepted type is called, for notes and for the stored content type.
 ACCEPTED_TYPES = {
@@ -50,27 +50,9 @@ class Refusal:
 
 
 def sniff(data: bytes) -> str | None:
-    """The accepted content type ``data`` really is, or None."""
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"PK\x03\x04") and _is_docx(data):
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return None
-
-
-def _is_docx(data: bytes) -> bool:
-    # Reading the central directory only: no member is decompressed, so a zip bomb costs
-    # nothing here.
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
-        return False
-    return "[Content_Types].xml" in names and any(n.startswith("word/") for n in names)
+    """The accepted content type ``data`` really is, or None (the uploads' own check)."""
+    kind = files.sniff(data)
+    return files.TYPES[kind][0] if kind else None
 
 
 def safe_filename(name: str | None, content_type: str | None = None, index: int = 1) -> str:

@@ -221,6 +221,7 @@ def submit_request(
     submission_key: str | None = None,
     logged_by: User | None = None,
     assignee: User | None = None,
+    notify_customer: bool = True,
 ) -> Submission:
     """Record a new request and make its promise (CHARTER.md sections 2, 4 and 5).
 
@@ -300,14 +301,15 @@ def submit_request(
     db.session.flush()
     _attach(request, event, uploads, requester)
     db.session.flush()
-    _email_customer(
-        request,
-        event,
-        f"We have your {KIND_LABELS[kind].lower()}",
-        "request_received",
-        promise=promise,
-        due_words=format_london(request.response_due_at, with_year=True),
-    )
+    if notify_customer:
+        _email_customer(
+            request,
+            event,
+            f"We have your {KIND_LABELS[kind].lower()}",
+            "request_received",
+            promise=promise,
+            due_words=format_london(request.response_due_at, with_year=True),
+        )
     return Submission(request, created=True, private_token=token)
 
 
@@ -514,6 +516,15 @@ def staff_reply(
         request.status = Status.ANSWERED.value
     db.session.flush()
     _email_customer(request, event, "We have replied to you", "request_update")
+    return event
+
+
+def add_system_note(request: ServiceRequest, body: str) -> RequestEvent:
+    """A note for staff written by the portal itself (an inbound email's set-aside file,
+    a failed email); customers never see it."""
+    event = _event(request, EventKind.INTERNAL_NOTE, None, body=_require_text(body, "a note"),
+                   is_internal=True, author_name="Member Services Portal")
+    db.session.flush()
     return event
 
 
