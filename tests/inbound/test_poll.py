@@ -509,6 +509,7 @@ def test_servers_without_move_get_copy_and_expunge(
 
 
 def test_without_a_gateway_the_mailboxes_are_left_alone(app, imap_server, mailbox):
+    app.config["INBOUND_GATEWAY"] = ""  # the portal's own gateway is the default
     imap_server.append(mailbox, build(), TUESDAY_1030)
 
     summary = poll_mailboxes()
