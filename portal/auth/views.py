@@ -106,10 +106,11 @@ def forgot_password():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     try:
-        services.check_reset_token(token)
+        record = services.check_reset_token(token)
     except services.AuthError as exc:
         return render_template("auth/link_problem.html", message=str(exc), reset=True), 400
     form = ResetPasswordForm()
+    form.account = record.user
     if form.validate_on_submit():
         try:
             services.reset_password(token, form.password.data)
@@ -127,6 +128,7 @@ def reset_password(token: str):
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    form.account = current_user
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
