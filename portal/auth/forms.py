@@ -73,7 +73,11 @@ class LoginForm(FlaskForm):
         ],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField("Keep me signed in on this device for 14 days")
+    remember = BooleanField(
+        "Keep me signed in on this device for 14 days",
+        description="Not on a shared computer. Staff accounts are always signed out after "
+        "30 minutes without use.",
+    )
     next = HiddenField()
     submit = SubmitField("Sign in")
 
@@ -153,3 +157,53 @@ class ChangePasswordForm(FlaskForm):
 
 class ResendVerificationForm(FlaskForm):
     submit = SubmitField("Send the link again")
+
+
+def _code_field(label: str = "Code") -> StringField:
+    return StringField(
+        label,
+        validators=[
+            DataRequired(message="Enter the code."),
+            Length(max=40, message="That code is too long."),
+        ],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "spellcheck": "false",
+            "autocapitalize": "off",
+        },
+    )
+
+
+class TwoFactorForm(FlaskForm):
+    code = _code_field("Code from your authenticator app, or a recovery code")
+    submit = SubmitField("Continue")
+
+
+class TwoFactorSetupForm(FlaskForm):
+    code = _code_field("Code shown in your authenticator app")
+    submit = SubmitField("Turn on two-step sign-in")
+
+
+class ConfirmIdentityForm(FlaskForm):
+    password = PasswordField(
+        "Your password",
+        validators=[
+            DataRequired(message="Enter your password."),
+            Length(max=PASSWORD_MAX, message="That password is too long."),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        "Code from your authenticator app, or a recovery code",
+        validators=[Length(max=40, message="That code is too long.")],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    next = HiddenField()
+    submit = SubmitField("Confirm")
+
+
+class ActionForm(FlaskForm):
+    """A form that is only a button (and its CSRF token)."""
+
+    submit = SubmitField("Confirm")
