@@ -34,6 +34,7 @@ def create_app(config: str | type[Config] | dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -59,6 +60,14 @@ def register_extensions(app: Flask) -> None:
     from portal.auth.sessions import load_user
 
     login_manager.user_loader(load_user)
+
+
+def register_security(app: Flask) -> None:
+    from portal.security import headers, inputs, logs
+
+    headers.register(app)
+    inputs.register(app)
+    logs.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
