@@ -1,6 +1,7 @@
 """Imports every area's models so the metadata (and Alembic) sees all tables."""
 
 from portal.accounts import models as accounts  # noqa: F401
+from portal.audit import models as audit  # noqa: F401
 from portal.auth import models as auth  # noqa: F401
 from portal.notify import models as notify  # noqa: F401
 from portal.security import models as security  # noqa: F401

@@ -14,6 +14,7 @@ from functools import lru_cache
 from flask import g
 from sqlalchemy import select
 
+from portal.audit.services import record as audit
 from portal.charter import CalendarRules, Promise, WorkingCalendar, build_promises
 from portal.charter.promises import DEFAULT_TARGETS
 from portal.database import utcnow
@@ -80,6 +81,11 @@ def set_office_hours(office_open: time, office_close: time, cutoff: time) -> Non
     settings.office_open, settings.office_close = office_open, office_close
     settings.same_day_cutoff = cutoff
     _calendar_changed()
+    audit(
+        "settings.office_hours",
+        ("office_settings", 1),
+        details={"open": str(office_open), "close": str(office_close), "cutoff": str(cutoff)},
+    )
 
 
 def add_calendar_day(day: date, kind: str, reason: str = "") -> CalendarDay:
@@ -95,10 +101,20 @@ def add_calendar_day(day: date, kind: str, reason: str = "") -> CalendarDay:
         db.session.add(row)
     db.session.flush()
     _calendar_changed()
+    audit(
+        "settings.calendar_day_added",
+        row,
+        details={"day": row.day.isoformat(), "kind": kind, "reason": reason},
+    )
     return row
 
 
 def remove_calendar_day(row: CalendarDay) -> None:
+    audit(
+        "settings.calendar_day_removed",
+        row,
+        details={"day": row.day.isoformat(), "kind": row.kind, "reason": row.reason},
+    )
     db.session.delete(row)
     db.session.flush()
     _calendar_changed()
@@ -130,4 +146,13 @@ def change_targets(targets: dict[str, int], note: str, user=None) -> PolicyVersi
     row = PolicyVersion(targets=merged, note=note, created_by_id=user.id if user else None)
     db.session.add(row)
     db.session.flush()
+    audit(
+        "settings.targets_changed",
+        row,
+        actor=user,
+        details={
+            "note": note,
+            "targets": ", ".join(f"{k}={v}" for k, v in sorted(targets.items())),
+        },
+    )
     return row
