@@ -71,9 +71,9 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal import admin, auth, centre, employer, member, public, staff
+    from portal import admin, auth, centre, employer, member, privacy, public, staff
 
-    for module in (public, auth, member, employer, centre, staff, admin):
+    for module in (public, auth, privacy, member, employer, centre, staff, admin):
         app.register_blueprint(module.bp)
 
 

@@ -1,4 +1,5 @@
-"""security: sign-in throttling, server-side sessions, two-step sign-in, audit log
+"""security: sign-in throttling, server-side sessions, two-step sign-in, audit log,
+erasure requests
 
 Revision ID: 16032997e3eb
 Revises: 0fb033a1362d
@@ -89,6 +90,23 @@ def upgrade():
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
 
+    op.create_table('erasure_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('reason', sa.String(length=1000), nullable=False),
+    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('completed_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("status IN ('open', 'done', 'withdrawn')", name=op.f('ck_erasure_request_status')),
+    sa.ForeignKeyConstraint(['completed_by_id'], ['user_account.id'], name=op.f('fk_erasure_request_completed_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_erasure_request_user_id_user_account'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_erasure_request'))
+    )
+    with op.batch_alter_table('erasure_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_erasure_request_user_id'), ['user_id'], unique=False)
+
     # The audit log is append-only for every client of the database, not only the app.
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
@@ -114,6 +132,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
 
     op.drop_table('user_session')
+    with op.batch_alter_table('erasure_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_erasure_request_user_id'))
+
+    op.drop_table('erasure_request')
     op.drop_table('two_factor')
     with op.batch_alter_table('recovery_code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recovery_code_user_id'))
