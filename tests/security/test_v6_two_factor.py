@@ -178,3 +178,35 @@ def test_v7_5_1_two_factor_settings_need_the_password_and_code_again(client, sig
         assert response.headers["Location"] == "/account/two-step/set-up"
         assert client.get("/staff/").headers["Location"] == "/account/two-step/set-up"
     assert db.session.get(TwoFactor, user.id) is None or not two_factor.is_enabled(user)
+
+
+def test_v6_4_3_a_password_reset_does_not_skip_two_step_sign_in(client):
+    from tests.conftest import outbox_links
+
+    user = make_user("staff", email="resetter@example.test")
+    db.session.commit()
+    client.post("/account/forgot-password", data={"email": user.email})
+    link = [x for x in outbox_links(user.email) if "/reset/" in x][-1]
+    new = "violet harbour compass"
+    response = client.post("/" + link.split("/", 3)[3], data={"password": new, "confirm": new})
+    assert response.headers["Location"] == "/account/sign-in"
+    assert client.get("/staff/").status_code == 302
+    response = client.post("/account/sign-in", data={"email": user.email, "password": new})
+    assert response.headers["Location"] == "/account/two-step"
+    assert client.get("/staff/").status_code == 302
+
+
+def test_v7_5_1_changing_the_password_with_two_step_on_needs_a_recent_code(client, sign_in):
+    from datetime import timedelta
+
+    import time_machine
+
+    from portal.database import utcnow
+
+    user = make_user("staff")
+    db.session.commit()
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        sign_in(client, user)
+        clock.shift(timedelta(minutes=11))
+        response = client.get("/account/password")
+        assert response.headers["Location"].startswith("/account/confirm?next=/account/password")

@@ -154,10 +154,15 @@ def test_v7_5_1_ending_sessions_needs_recent_authentication(client, sign_in):
             "/account/confirm", data={"password": "wrong-password-x", "next": ""}
         )
         assert "Your password is not right" in response.get_data(as_text=True)
+        with client.session_transaction() as s:
+            key_before = s["sid"]
         response = client.post(
             "/account/confirm", data={"password": PASSWORD, "next": "/account/security"}
         )
         assert response.headers["Location"] == "/account/security"
+        with client.session_transaction() as s:
+            assert s["sid"] != key_before  # V7.2.4: a new key on re-authentication
+        assert client.get("/member/").status_code == 200
         assert client.post("/account/sessions/end-all").status_code == 302
 
 
