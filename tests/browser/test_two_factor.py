@@ -53,7 +53,8 @@ def test_staff_enrol_in_two_step_sign_in_and_use_it(
     assert page.get_by_role("alert").is_visible()
     check_accessible(page)
 
-    page.get_by_label("Code shown in your authenticator app").fill(totp.now())
+    used = totp.now()
+    page.get_by_label("Code shown in your authenticator app").fill(used)
     page.get_by_role("button", name="Turn on two-step sign-in").click()
     assert "Your recovery codes" in page.content()
     codes = page.locator(".recovery-codes code").all_inner_texts()
@@ -65,7 +66,6 @@ def test_staff_enrol_in_two_step_sign_in_and_use_it(
 
     # Next time: password, then a code from the app. The code used to enrol works only
     # once, so this waits for the app to show the next one (at most 30 seconds).
-    used = totp.now()
     _password_step(page, email)
     page.wait_for_url("**/account/two-step")
     check_accessible(page)
