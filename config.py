@@ -9,6 +9,7 @@ is worse than one that does not start.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -25,6 +26,10 @@ def _bool(name: str, default: bool = False) -> bool:
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 def _development_secret() -> str:
@@ -65,6 +70,41 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Every signed-in session is also a row in user_session (portal/auth/sessions.py), which
+    # enforces these limits on the server whatever the cookie says. Staff and administrators
+    # see every customer's data, so their idle limit is shorter and they cannot stay signed in.
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 120)
+    SESSION_IDLE_MINUTES_STAFF = _int("SESSION_IDLE_MINUTES_STAFF", 30)
+    SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
+    REMEMBER_DAYS = 14  # "keep me signed in": members and organisation contacts only
+    PERMANENT_SESSION_LIFETIME = timedelta(days=REMEMBER_DAYS)
+    # A step-up check (password, and code when two-factor is on) is asked again before
+    # changing the password, email or two-factor settings if the last one is older than this.
+    RECENT_AUTH_MINUTES = 10
+
+    # Sign-in abuse (docs/SECURITY.md, V6.1.1). Growing delays per account and per address
+    # (portal/security/throttle.py) keep their counters in Redis when REDIS_URL is set, else
+    # in the database. Flask-Limiter adds a flat per-address ceiling on top, in Redis too
+    # when it is there; without Redis its counters are per process, a coarse flood guard.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Off: its Retry-After would overwrite the precise one the growing delays send.
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "30 per minute")
+    EMAIL_RATE_LIMIT = os.environ.get("EMAIL_RATE_LIMIT", "10 per hour")  # forgot, register
+    SIGN_IN_THROTTLE_ENABLED = True
+
+    # Behind a reverse proxy, set these to the number of proxies that set each header, so
+    # request.remote_addr (throttling, audit) and the scheme are the client's. Leave them 0
+    # when the app is reached directly: trusting headers nobody sets lets clients forge them.
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
+    PROXY_FIX_X_PROTO = _int("PROXY_FIX_X_PROTO", 0)
+    PROXY_FIX_X_HOST = _int("PROXY_FIX_X_HOST", 0)
+    # Host names the portal answers to (comma-separated); others get 400. Empty: any.
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or None
+    # Strict-Transport-Security max-age; production sets a year (V3.4.1).
+    HSTS_SECONDS = 0
 
     # Mail. Without MAIL_SERVER, messages stay in the outbox and admins read them in
     # the portal's development mailbox (/admin/mail) instead of them being sent.
@@ -140,12 +180,20 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 1024
     PORTAL_BASE_URL = "http://localhost"
     INBOUND_MAILBOXES = ""  # a test names its own mailboxes; never the developer's
+    REDIS_URL = ""
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    # __Host-: sent only over HTTPS, only to this exact host, for the whole site (V3.3.3).
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    REMEMBER_COOKIE_NAME = "__Host-remember"
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = 365 * 24 * 3600
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod
@@ -157,6 +205,11 @@ class ProductionConfig(Config):
             )
         if len(os.environ["SECRET_KEY"]) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+        # Read now rather than at import, so the values checked are the values used.
+        cls.SECRET_KEY = os.environ["SECRET_KEY"]
+        cls.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+        cls.REDIS_URL = os.environ.get("REDIS_URL", "")
+        cls.RATELIMIT_STORAGE_URI = cls.REDIS_URL or "memory://"
 
 
 CONFIGS: dict[str, type[Config]] = {

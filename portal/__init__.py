@@ -34,6 +34,7 @@ def create_app(config: str | type[Config] | dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -43,35 +44,36 @@ def create_app(config: str | type[Config] | dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import portal.all_models  # noqa: F401 - register every table on the metadata
-    from portal.extensions import csrf, db, login_manager, mail, migrate
+    from portal.extensions import csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from portal.accounts.models import User
+    from portal.auth.sessions import load_user
 
-    @login_manager.user_loader
-    def load_user(identity: str):
-        user_id, _, token = identity.partition(":")
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or user.session_token != token or not user.is_enabled:
-            return None
-        return user
+    login_manager.user_loader(load_user)
+
+
+def register_security(app: Flask) -> None:
+    from portal.security import headers, inputs, logs
+
+    headers.register(app)
+    inputs.register(app)
+    logs.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal import admin, auth, centre, employer, member, public, requests, staff
+    from portal import admin, auth, centre, employer, member, privacy, public, requests, staff
 
-    for module in (public, auth, member, requests, employer, centre, staff, admin):
+    for module in (public, auth, privacy, member, requests, employer, centre, staff, admin):
         app.register_blueprint(module.bp)
 
 

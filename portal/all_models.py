@@ -1,8 +1,11 @@
 """Imports every area's models so the metadata (and Alembic) sees all tables."""
 
 from portal.accounts import models as accounts  # noqa: F401
+from portal.audit import models as audit  # noqa: F401
 from portal.auth import models as auth  # noqa: F401
 from portal.inbound import models as inbound  # noqa: F401
 from portal.notify import models as notify  # noqa: F401
+from portal.privacy import models as privacy  # noqa: F401
 from portal.requests import models as requests  # noqa: F401
+from portal.security import models as security  # noqa: F401
 from portal.settings import models as settings  # noqa: F401

@@ -28,9 +28,10 @@ def demo_seed() -> None:
 @demo_cli.command("accounts")
 def demo_accounts() -> None:
     """Print the demo sign-ins."""
-    from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
     click.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+    click.echo(f"Staff and admin two-step sign-in: authenticator key {DEMO_TOTP_SECRET}")
     for email, role, _name in DEMO_ACCOUNTS:
         click.echo(f"  {role:<9} {email}")
 

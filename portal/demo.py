@@ -17,6 +17,9 @@ from portal.extensions import db
 from portal.public.templating import london_today
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo sign-in, refused in production
+# Staff and administrators must use two-step sign-in; the demo ones share this published
+# authenticator key (add it to any authenticator app to sign in as them).
+DEMO_TOTP_SECRET = "DEMOPORTALDEMOPORTALDEMOPORTAL22"  # noqa: S105 - demo only
 
 DEMO_ACCOUNTS = [
     ("member@demo.test", "member", "Priya Sharma"),
@@ -131,6 +134,16 @@ def seed() -> int:
             renewal_date=today + timedelta(days=rng.randint(-60, 330)),
         )
         created += 1
+    db.session.flush()
+    from portal.auth.models import TwoFactor
+
+    for user in db.session.scalars(
+        select(User).where(User.role.in_([Role.STAFF.value, Role.ADMIN.value]))
+    ):
+        if db.session.get(TwoFactor, user.id) is None:
+            db.session.add(
+                TwoFactor(user_id=user.id, secret=DEMO_TOTP_SECRET, confirmed_at=utcnow())
+            )
     db.session.flush()
     _demo_requests(member, applicant, support)
     return created

@@ -152,11 +152,16 @@ def sign_in():
     """Sign a test client in through the real form."""
 
     def _sign_in(client, user, password: str = PASSWORD, remember: bool = False):
+        from tests.factories import totp_code
+
         response = client.post(
             "/account/sign-in",
             data={"email": user.email, "password": password, "remember": "y" if remember else ""},
         )
         assert response.status_code == 302, response.get_data(as_text=True)
+        if response.headers["Location"] == "/account/two-step":
+            response = client.post("/account/two-step", data={"code": totp_code(user)})
+            assert response.status_code == 302, response.get_data(as_text=True)
         return response
 
     return _sign_in

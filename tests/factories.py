@@ -11,6 +11,8 @@ from portal.database import utcnow
 from portal.extensions import db
 
 PASSWORD = "correct-horse-battery"
+# The authenticator secret every test staff member and administrator is enrolled with.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _seq = itertools.count(1)
 _hash_cache: dict[str, str] = {}
 
@@ -35,7 +37,15 @@ def make_organisation(kind: str = "employer", **fields) -> Organisation:
     return org
 
 
-def make_user(role: str = "member", password: str = PASSWORD, verified: bool = True, **fields):
+def make_user(
+    role: str = "member",
+    password: str = PASSWORD,
+    verified: bool = True,
+    two_factor: bool | None = None,
+    **fields,
+):
+    """A user of ``role``. Staff and administrators come enrolled in two-step sign-in with
+    :data:`TOTP_SECRET` (as they must be to use the portal) unless ``two_factor=False``."""
     n = next(_seq)
     user = User(
         email=fields.pop("email", f"user{n}@example.test"),
@@ -57,4 +67,24 @@ def make_user(role: str = "member", password: str = PASSWORD, verified: bool = T
         )
     db.session.add(user)
     db.session.flush()
+    if two_factor is None:
+        two_factor = role in ("staff", "admin")
+    if two_factor:
+        from portal.auth.models import TwoFactor
+
+        db.session.add(TwoFactor(user_id=user.id, secret=TOTP_SECRET, confirmed_at=utcnow()))
+        db.session.flush()
     return user
+
+
+def totp_code(user) -> str:
+    """A code that will be accepted for ``user`` now (the used-step record is reset first,
+    since tests sign the same person in faster than once per 30 seconds)."""
+    import pyotp
+
+    from portal.auth.models import TwoFactor
+
+    row = db.session.get(TwoFactor, user.id)
+    row.last_step = None
+    db.session.commit()
+    return pyotp.TOTP(row.secret).now()

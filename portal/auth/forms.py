@@ -7,19 +7,30 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-PASSWORD_MIN = 12
-PASSWORD_MAX = 128
+from portal.auth.passwords import PASSWORD_MAX, PASSWORD_MIN, password_problem
+
+
+class PasswordPolicy:
+    """Applies the password policy (portal.auth.passwords.password_problem) to a new password.
+
+    The person's email address and name come from the form's own fields when it has them
+    (registration), else from ``form.account`` (the signed-in user, or the user a reset link
+    belongs to), which the view sets before validating.
+    """
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        account = getattr(form, "account", None)
+        email = form.email.data if "email" in form else getattr(account, "email", None)
+        name = form.full_name.data if "full_name" in form else getattr(account, "full_name", None)
+        problem = password_problem(field.data, email=email, name=name)
+        if problem:
+            raise ValidationError(problem)
 
 
 def _new_password_validators():
-    return [
-        DataRequired(message="Enter a new password."),
-        Length(
-            min=PASSWORD_MIN,
-            max=PASSWORD_MAX,
-            message=f"Your password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long.",
-        ),
-    ]
+    return [DataRequired(message="Enter a new password."), PasswordPolicy()]
 
 
 class EmailAddress:
@@ -62,7 +73,11 @@ class LoginForm(FlaskForm):
         ],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField("Keep me signed in on this device for 14 days")
+    remember = BooleanField(
+        "Keep me signed in on this device for 14 days",
+        description="Not on a shared computer. Staff accounts are always signed out after "
+        "30 minutes without use.",
+    )
     next = HiddenField()
     submit = SubmitField("Sign in")
 
@@ -92,11 +107,6 @@ class RegisterForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Create account")
-
-    def validate_password(self, field):
-        email_name = (self.email.data or "").split("@", 1)[0].strip().lower()
-        if len(email_name) >= 4 and email_name in (field.data or "").lower():
-            raise ValidationError("Your password must not contain your email address.")
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -147,3 +157,53 @@ class ChangePasswordForm(FlaskForm):
 
 class ResendVerificationForm(FlaskForm):
     submit = SubmitField("Send the link again")
+
+
+def _code_field(label: str = "Code") -> StringField:
+    return StringField(
+        label,
+        validators=[
+            DataRequired(message="Enter the code."),
+            Length(max=40, message="That code is too long."),
+        ],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "spellcheck": "false",
+            "autocapitalize": "off",
+        },
+    )
+
+
+class TwoFactorForm(FlaskForm):
+    code = _code_field("Code from your authenticator app, or a recovery code")
+    submit = SubmitField("Continue")
+
+
+class TwoFactorSetupForm(FlaskForm):
+    code = _code_field("Code shown in your authenticator app")
+    submit = SubmitField("Turn on two-step sign-in")
+
+
+class ConfirmIdentityForm(FlaskForm):
+    password = PasswordField(
+        "Your password",
+        validators=[
+            DataRequired(message="Enter your password."),
+            Length(max=PASSWORD_MAX, message="That password is too long."),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        "Code from your authenticator app, or a recovery code",
+        validators=[Length(max=40, message="That code is too long.")],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    next = HiddenField()
+    submit = SubmitField("Confirm")
+
+
+class ActionForm(FlaskForm):
+    """A form that is only a button (and its CSRF token)."""
+
+    submit = SubmitField("Confirm")

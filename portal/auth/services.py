@@ -10,6 +10,7 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from portal.accounts.models import Membership, MemberStatus, Role, User
+from portal.audit.services import record as audit
 from portal.auth.models import AuthToken
 from portal.auth.passwords import hash_password, needs_rehash, verify_password
 from portal.database import utcnow
@@ -84,6 +85,7 @@ def register_member(full_name: str, email: str, password: str) -> User:
     )
     db.session.add(user)
     db.session.flush()
+    audit("auth.registered", user, subject=user, actor=user)
     send_verification(user)
     return user
 
@@ -123,6 +125,7 @@ def verify_email(token: str) -> User:
     record.used_at = utcnow()
     if record.user.email_verified_at is None:
         record.user.email_verified_at = utcnow()
+        audit("auth.email_verified", record.user, subject=record.user, actor=record.user)
     return record.user
 
 
@@ -153,6 +156,7 @@ def request_password_reset(email: str) -> None:
         return
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     token, record = _issue_token(user, "reset", timedelta(minutes=minutes))
+    audit("auth.password_reset_requested", user, subject=user)
     queue_email(
         f"reset:{record.id}",
         user.email,
@@ -174,6 +178,14 @@ def reset_password(token: str, new_password: str) -> User:
     record.used_at = utcnow()
     user = record.user
     _set_password(user, new_password)
+    # Whoever had the account cannot carry on in any other browser (V7.4.3), and the
+    # owner, who has just proved they read the inbox, is not kept waiting by throttling.
+    from portal.auth import sessions
+    from portal.security import throttle
+
+    sessions.end_all(user, "password reset")
+    throttle.clear("account", user.email)
+    audit("auth.password_reset", user, subject=user, actor=user)
     # A reset proves the person reads this inbox.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
@@ -190,14 +202,19 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change a signed-in user's password; every other session of theirs ends (V7.4.3)."""
+    from portal.auth import sessions
+
     if not verify_password(user.password_hash, current_password):
         raise AuthError("Your current password is not right.")
     _set_password(user, new_password)
+    sessions.end_all(user, "password changed", keep_current=True)
+    audit("auth.password_changed", user, subject=user, actor=user)
 
 
 def _set_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
-    user.rotate_session_token()
+    user.rotate_session_token()  # every session and remember-me cookie under the old one ends
     queue_email(
         f"password-changed:{user.id}:{user.session_token}",
         user.email,
@@ -206,3 +223,29 @@ def _set_password(user: User, new_password: str) -> None:
         user=user,
         reset_url=_external("auth.forgot_password"),
     )
+
+
+def set_enabled(user: User, enabled: bool, reason: str = "") -> None:
+    """Disable or re-enable an account. Disabling ends every session at once (V7.4.2)."""
+    from portal.auth import sessions
+
+    if user.is_enabled == enabled:
+        return
+    user.is_enabled = enabled
+    if not enabled:
+        sessions.end_all(user, "account disabled")
+    audit(
+        "account.enabled" if enabled else "account.disabled",
+        user,
+        subject=user,
+        details={"reason": reason},
+    )
+
+
+def end_sessions_for(user: User) -> int:
+    """An administrator ends every session of ``user`` (V7.4.5)."""
+    from portal.auth import sessions
+
+    count = sessions.end_all(user, "ended by administrator")
+    audit("auth.sessions_ended", user, subject=user, details={"count": count, "by_admin": True})
+    return count

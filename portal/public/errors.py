@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -39,6 +39,15 @@ MESSAGES = {
 
 def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    try:
+        url_for("public.home")
+        can_build_urls = True
+    except (AttributeError, RuntimeError):
+        can_build_urls = False
+    if not can_build_urls:
+        # The request named a host not in TRUSTED_HOSTS: no URL can be built for it, so the
+        # page's layout cannot be drawn. A plain answer, never a 500.
+        return f"{title}. {message}\n", status, {"Content-Type": "text/plain; charset=utf-8"}
     return (
         render_template("errors/error.html", status=status, title=title, message=detail or message),
         status,

@@ -14,6 +14,7 @@ from functools import lru_cache
 from flask import g
 from sqlalchemy import select
 
+from portal.audit.services import record as audit
 from portal.charter import CalendarRules, Promise, WorkingCalendar, build_promises
 from portal.charter.promises import DEFAULT_TARGETS
 from portal.charter.wording import format_london, format_london_time
@@ -93,6 +94,11 @@ def set_office_hours(
     if update_every_days is not None:
         settings.update_every_days = update_every_days
     _calendar_changed()
+    audit(
+        "settings.office_hours",
+        ("office_settings", 1),
+        details={"open": str(office_open), "close": str(office_close), "cutoff": str(cutoff)},
+    )
 
 
 def add_calendar_day(day: date, kind: str, reason: str = "") -> CalendarDay:
@@ -108,10 +114,20 @@ def add_calendar_day(day: date, kind: str, reason: str = "") -> CalendarDay:
         db.session.add(row)
     db.session.flush()
     _calendar_changed()
+    audit(
+        "settings.calendar_day_added",
+        row,
+        details={"day": row.day.isoformat(), "kind": kind, "reason": reason},
+    )
     return row
 
 
 def remove_calendar_day(row: CalendarDay) -> None:
+    audit(
+        "settings.calendar_day_removed",
+        row,
+        details={"day": row.day.isoformat(), "kind": row.kind, "reason": row.reason},
+    )
     db.session.delete(row)
     db.session.flush()
     _calendar_changed()
@@ -143,6 +159,15 @@ def change_targets(targets: dict[str, int], note: str, user=None) -> PolicyVersi
     row = PolicyVersion(targets=merged, note=note, created_by_id=user.id if user else None)
     db.session.add(row)
     db.session.flush()
+    audit(
+        "settings.targets_changed",
+        row,
+        actor=user,
+        details={
+            "note": note,
+            "targets": ", ".join(f"{k}={v}" for k, v in sorted(targets.items())),
+        },
+    )
     return row
 
 

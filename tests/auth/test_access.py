@@ -34,10 +34,10 @@ def test_anonymous_users_are_sent_to_sign_in(client, area):
     assert "/account/sign-in" in response.headers["Location"]
 
 
-def test_each_role_lands_on_its_own_dashboard(client, role):
+def test_each_role_lands_on_its_own_dashboard(client, role, sign_in):
     user = make_user(role)
     db.session.commit()
-    response = client.post("/account/sign-in", data={"email": user.email, "password": PASSWORD})
+    response = sign_in(client, user)
     assert response.headers["Location"] == f"/{role}/"
 
 

@@ -1,6 +1,6 @@
 """Registration with address checks, signing in and out, and passwords."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -183,9 +183,13 @@ def test_remember_me_sets_a_long_lived_cookie(client):
     client.post(
         "/account/sign-in", data={"email": user.email, "password": PASSWORD, "remember": "y"}
     )
-    cookie = client.get_cookie("remember_token")
+    # "Keep me signed in" makes the session cookie outlive the browser, for 14 days.
+    cookie = client.get_cookie("session")
     assert cookie is not None
     assert cookie.http_only
+    assert cookie.expires is not None
+    days = (cookie.expires - datetime.now(UTC)).total_seconds() / 86400
+    assert 13.9 < days <= 14
 
 
 def _request_reset(client, email):

@@ -51,14 +51,16 @@ def test_contact_stays_handler_when_the_deputy_is_away_too(app):
 def test_dashboard_shows_the_contact_and_availability(signed_in_as):
     org, contact, deputy = _employer_with_contacts()
     db.session.commit()
-    client, _user = signed_in_as("employer", organisation=org)
     with time_machine.travel(WEDNESDAY_10AM, tick=False):
+        client, _user = signed_in_as("employer", organisation=org)
         page = client.get("/employer/").get_data(as_text=True)
     assert "Sam Patel" in page and "Employer Support Manager" in page
     assert "020 7946 0101" in page
     assert "Yes, until 5pm today." in page
     assert "Jordan Lee (Employer Support Adviser) looks after your account" in page
+    # Sessions end after two idle hours, so the evening visit signs in afresh.
     with time_machine.travel(WEDNESDAY_7PM, tick=False):
+        client, _user = signed_in_as("employer", organisation=org)
         page = client.get("/employer/").get_data(as_text=True)
     assert "back at 9am on Thursday 26 November" in page
 
@@ -67,22 +69,23 @@ def test_dashboard_names_the_deputy_during_an_absence(signed_in_as):
     org, contact, deputy = _employer_with_contacts()
     add_absence(contact, date(2026, 11, 23), date(2026, 11, 27))
     db.session.commit()
-    client, _user = signed_in_as("employer", organisation=org)
     with time_machine.travel(WEDNESDAY_10AM, tick=False):
+        client, _user = signed_in_as("employer", organisation=org)
         page = client.get("/employer/").get_data(as_text=True)
     assert "Sam is away until Friday 27 November." in page
     assert "Jordan Lee is covering" in page
 
 
 def test_staff_record_and_remove_their_absence(signed_in_as):
-    client, user = signed_in_as("staff")
-    response = client.post(
-        "/staff/absence", data={"starts_on": "2026-12-21", "ends_on": "2026-12-18", "note": "Leave"}
-    )
-    page = response.get_data(as_text=True)
-    assert "The last day away must be on or after the first day." in page
-    assert 'value="Leave"' in page
     with time_machine.travel(WEDNESDAY_10AM, tick=False):
+        client, user = signed_in_as("staff")
+        response = client.post(
+            "/staff/absence",
+            data={"starts_on": "2026-12-21", "ends_on": "2026-12-18", "note": "Leave"},
+        )
+        page = response.get_data(as_text=True)
+        assert "The last day away must be on or after the first day." in page
+        assert 'value="Leave"' in page
         response = client.post(
             "/staff/absence",
             data={"starts_on": "2026-12-18", "ends_on": "2026-12-21", "note": "Leave"},

@@ -50,8 +50,8 @@ def _alerts_to(email: str) -> list[str]:
 )
 def test_same_day_promise_goes_to_the_dedicated_contact(signed_in_as, employer, received, due):
     org, contact, _deputy = employer
-    client, _user = signed_in_as("employer", organisation=org)
     with time_machine.travel(received, tick=False):
+        client, _user = signed_in_as("employer", organisation=org)
         response = client.post("/employer/requests/new", data=FORM)
     assert response.status_code == 302
     made = _only_request()
@@ -68,8 +68,8 @@ def test_deputy_gets_it_while_the_contact_is_away(signed_in_as, employer):
     org, contact, deputy = employer
     add_absence(contact, date(2026, 11, 23), date(2026, 11, 27))
     db.session.commit()
-    client, _user = signed_in_as("employer", organisation=org)
     with time_machine.travel(WEDNESDAY_1559, tick=False):
+        client, _user = signed_in_as("employer", organisation=org)
         client.post("/employer/requests/new", data=FORM)
     made = _only_request()
     assert made.assignee_id == deputy.id
@@ -84,8 +84,8 @@ def test_deputy_gets_it_while_the_contact_is_away(signed_in_as, employer):
 
 def test_colleagues_see_the_organisations_requests(signed_in_as, employer):
     org, _contact, _deputy = employer
-    author, _a = signed_in_as("employer", organisation=org)
     with time_machine.travel(WEDNESDAY_1559, tick=False):
+        author, _a = signed_in_as("employer", organisation=org)
         author.post("/employer/requests/new", data=FORM)
     made = _only_request()
     colleague, _c = signed_in_as("employer", organisation=org)
