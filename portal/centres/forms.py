@@ -494,7 +494,10 @@ class BulkCertificatesForm(FlaskForm):
     """Act on the ticked rows of the staff queue; the ids come from the checkboxes."""
 
     action = SelectField("With the selected", choices=BULK_ACTIONS)
-    postage_class = SelectField("Postage class (when posting)", choices=POSTAGE_CHOICES)
+    # Checked by the service only when posting: signing off or printing needs no postage.
+    postage_class = SelectField(
+        "Postage class (when posting)", choices=POSTAGE_CHOICES, validate_choice=False
+    )
     tracking_reference = StringField(
         "Tracking reference (optional, when posting)",
         validators=[

@@ -185,6 +185,8 @@ def save_step(application: CentreApplication, step: str, values: dict) -> None:
     for name in STEP_FIELDS[step]:
         if name in values:
             value = values[name]
+            if value is None and not CentreApplication.__table__.c[name].nullable:
+                value = ""  # a text answer left out of the form is an empty answer
             setattr(application, name, value.strip() if isinstance(value, str) else value)
     application.updated_at = utcnow()
     db.session.flush()

@@ -79,7 +79,8 @@ def centre_application_request_info(application_id: int):
             services.request_more_information(application, current_user, form.message.data)
         except services.CentreError as exc:
             db.session.rollback()
-            form.form_errors.append(str(exc))
+            flash(str(exc), "error")
+            return redirect(url_for("staff.centre_application", application_id=application.id))
         else:
             db.session.commit()
             flash("The centre has been asked for more information; the clock is paused.", "success")
@@ -96,7 +97,8 @@ def centre_application_approve(application_id: int):
             services.approve_application(application, current_user, form.note.data or "")
         except services.CentreError as exc:
             db.session.rollback()
-            form.form_errors.append(str(exc))
+            flash(str(exc), "error")
+            return redirect(url_for("staff.centre_application", application_id=application.id))
         else:
             db.session.commit()
             flash(
@@ -116,7 +118,8 @@ def centre_application_decline(application_id: int):
             services.decline_application(application, current_user, form.reasons.data)
         except services.CentreError as exc:
             db.session.rollback()
-            form.form_errors.append(str(exc))
+            flash(str(exc), "error")
+            return redirect(url_for("staff.centre_application", application_id=application.id))
         else:
             db.session.commit()
             flash("Declined. The centre has been emailed your reasons.", "success")
