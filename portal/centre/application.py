@@ -48,9 +48,12 @@ def _application():
 def _next_step(step: str) -> str:
     steps = services.STEPS
     position = steps.index(step)
-    if position + 1 < len(steps):
-        return url_for("centre.application_step", step=steps[position + 1])
-    return url_for("centre.application")
+    following = steps[position + 1] if position + 1 < len(steps) else None
+    if following == "documents":
+        return url_for("centre.application_documents")
+    if following is None:
+        return url_for("centre.application")
+    return url_for("centre.application_step", step=following)
 
 
 @bp.route("/application")

@@ -279,6 +279,8 @@ def test_the_whole_application_through_the_pages(applicant):
             f"/centre/application/step/{step}", data={**data, "save_continue": "y"}
         )
         assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"] == "/centre/application/documents"
+    assert client.get(response.headers["Location"]).status_code == 200
     response = client.post(
         "/centre/application/documents",
         data={"title": "QA policy", "file": (io.BytesIO(b"%PDF-1.7 test"), "qa.pdf")},
