@@ -81,15 +81,24 @@ def test_draft_application_to_approval(page, live_server, check_accessible, chec
     assert "We will decide by" in page.content()
     reference = re.search(r"CA-\d{5}", page.content()).group(0)
     check_accessible(page)
-    sign_out(page)
 
-    sign_in_staff(page)
-    page.get_by_role("link", name="Centre approval applications").click()
+    # Staff decide in another browser while the centre's page stays open.
+    staff_context = page.context.browser.new_context(base_url=live_server.url)
+    staff = staff_context.new_page()
+    sign_in_staff(staff)
+    staff.get_by_role("link", name="Centre approval applications").click()
+    check_accessible(staff)
+    staff.get_by_role("link", name=reference).click()
+    check_accessible(staff)
+    staff.get_by_role("button", name="Approve and issue a centre number").click()
+    assert "Approved. Centre number C-" in staff.content()
+    staff_context.close()
+
+    # The centre's open page updates itself (polling with If-None-Match), no reload.
+    status = page.locator('[data-live="status_label"]')
+    status.filter(has_text="Approved").wait_for(timeout=10_000)
+    assert "Reload the page" in page.locator("[data-live-notice]").inner_text()
     check_accessible(page)
-    page.get_by_role("link", name=reference).click()
-    check_accessible(page)
-    page.get_by_role("button", name="Approve and issue a centre number").click()
-    assert "Approved. Centre number C-" in page.content()
     sign_out(page)
 
     sign_in(page, "newcentre@demo.test")
