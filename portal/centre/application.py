@@ -1,0 +1,241 @@
+"""The centre's application for approval, in steps, with a draft it can come back to
+(CHARTER.md section 4, ``centre-approval``)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from portal.accounts.models import OrgKind
+from portal.centre import bp
+from portal.centres import services
+from portal.centres.forms import (
+    ContactsStepForm,
+    DocumentForm,
+    OrganisationStepForm,
+    QualificationsStepForm,
+    QualityStepForm,
+    RespondForm,
+    SubmitApplicationForm,
+)
+from portal.centres.http import live_json, send_document
+from portal.centres.models import ApplicationStatus
+from portal.extensions import db
+
+STEP_FORMS = {
+    "organisation": OrganisationStepForm,
+    "contacts": ContactsStepForm,
+    "qualifications": QualificationsStepForm,
+    "quality": QualityStepForm,
+}
+
+
+def _organisation():
+    organisation = current_user.organisation
+    if organisation is None or organisation.kind != OrgKind.CENTRE:
+        abort(404)
+    return organisation
+
+
+def _application():
+    application = services.current_application(_organisation())
+    if application is None:
+        abort(404)
+    return application
+
+
+def _next_step(step: str) -> str:
+    steps = services.STEPS
+    position = steps.index(step)
+    following = steps[position + 1] if position + 1 < len(steps) else None
+    if following == "documents":
+        return url_for("centre.application_documents")
+    if following is None:
+        return url_for("centre.application")
+    return url_for("centre.application_step", step=following)
+
+
+@bp.route("/application")
+def application():
+    organisation = _organisation()
+    current = services.current_application(organisation)
+    if current is None:
+        if organisation.is_approved:
+            return redirect(url_for("centre.dashboard"))
+        return render_template("centre/application_start.html", organisation=organisation)
+    return _render_overview(current, SubmitApplicationForm(), RespondForm())
+
+
+def _render_overview(application, submit_form, respond_form, incomplete=None):
+    problems = services.step_problems(application)
+    info_request = next(
+        (e for e in reversed(application.events) if e.kind == "info_requested"), None
+    )
+    return render_template(
+        "centre/application.html",
+        application=application,
+        steps=[
+            (step, services.STEP_TITLES[step], services.step_state(application, step))
+            for step in services.STEPS
+        ],
+        problems=problems,
+        incomplete=incomplete or [],
+        submit_form=submit_form,
+        respond_form=respond_form,
+        info_request=info_request,
+    )
+
+
+@bp.route("/application/start", methods=["POST"])
+def application_start():
+    organisation = _organisation()
+    try:
+        services.start_application(organisation, current_user)
+    except services.CentreError as exc:
+        flash(str(exc), "info")
+        return redirect(url_for("centre.dashboard"))
+    db.session.commit()
+    return redirect(url_for("centre.application_step", step=services.STEPS[0]))
+
+
+@bp.route("/application/step/<step>", methods=["GET", "POST"])
+def application_step(step: str):
+    form_class = STEP_FORMS.get(step)
+    if form_class is None:
+        abort(404)
+    application = _application()
+    if not application.is_editable:
+        flash("This application has been sent, so it can no longer be changed.", "info")
+        return redirect(url_for("centre.application"))
+    if step == "qualifications":
+        form = form_class(
+            data=None
+            if request.method == "POST"
+            else {"qualifications": [q.id for q in application.qualifications]}
+        )
+        form.qualifications.choices = [
+            SelectChoice(q.id, q.label) for q in services.qualification_catalogue()
+        ]
+    else:
+        form = form_class(obj=application if request.method == "GET" else None)
+    if form.validate_on_submit():
+        if step == "qualifications":
+            services.set_qualifications(application, form.qualifications.data or [])
+        else:
+            services.save_step(application, step, form.values())
+        db.session.commit()
+        if form.save_draft.data:
+            flash(
+                "Your answers are saved. You can come back and finish the application at any time.",
+                "success",
+            )
+            return redirect(url_for("centre.application"))
+        return redirect(_next_step(step))
+    return render_template(
+        f"centre/application_{step}.html",
+        form=form,
+        application=application,
+        step=step,
+        title=services.STEP_TITLES[step],
+        number=services.STEPS.index(step) + 1,
+        count=len(services.STEPS),
+    )
+
+
+@bp.route("/application/documents", methods=["GET", "POST"])
+def application_documents():
+    application = _application()
+    form = DocumentForm()
+    if request.method == "POST" and not application.is_editable:
+        flash("This application has been sent, so it can no longer be changed.", "info")
+        return redirect(url_for("centre.application"))
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            document = services.add_document(
+                application, current_user, form.title.data, upload.filename, upload.stream
+            )
+        except services.CentreError as exc:
+            db.session.rollback()
+            form.file.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(f"“{document.title}” is uploaded.", "success")
+            return redirect(url_for("centre.application_documents"))
+    return render_template(
+        "centre/application_documents.html",
+        form=form,
+        application=application,
+        number=services.STEPS.index("documents") + 1,
+        count=len(services.STEPS),
+        title=services.STEP_TITLES["documents"],
+    )
+
+
+@bp.route("/application/documents/<int:document_id>")
+def application_document(document_id: int):
+    document = services.document_for_organisation(document_id, current_user.organisation_id)
+    if document is None:
+        abort(404)
+    return send_document(document)
+
+
+@bp.route("/application/documents/<int:document_id>/remove", methods=["POST"])
+def application_document_remove(document_id: int):
+    document = services.document_for_organisation(document_id, current_user.organisation_id)
+    if document is None:
+        abort(404)
+    title = document.title
+    try:
+        path = services.remove_document(document)
+    except services.CentreError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("centre.application"))
+    db.session.commit()
+    # The file goes only once the row is gone for good.
+    path.unlink(missing_ok=True)
+    flash(f"“{title}” is removed.", "success")
+    return redirect(url_for("centre.application_documents"))
+
+
+@bp.route("/application/submit", methods=["POST"])
+def application_submit():
+    application = _application()
+    form = SubmitApplicationForm()
+    if application.status != ApplicationStatus.DRAFT:
+        flash("This application has already been sent.", "info")
+        return redirect(url_for("centre.application"))
+    incomplete = [
+        (step, services.STEP_TITLES[step], problems)
+        for step, problems in services.step_problems(application).items()
+        if problems
+    ]
+    if form.validate_on_submit() and not incomplete:
+        services.submit_application(application, current_user)
+        db.session.commit()
+        flash("Your application is sent. We have emailed you the decision date.", "success")
+        return redirect(url_for("centre.application"))
+    return _render_overview(application, form, RespondForm(), incomplete)
+
+
+@bp.route("/application/respond", methods=["POST"])
+def application_respond():
+    application = _application()
+    form = RespondForm()
+    if application.status != ApplicationStatus.MORE_INFO:
+        flash("We are not waiting for information on this application.", "info")
+        return redirect(url_for("centre.application"))
+    if form.validate_on_submit():
+        services.provide_information(application, current_user, form.message.data)
+        db.session.commit()
+        flash("Thank you. Your reply is with our team and the decision date is updated.", "success")
+        return redirect(url_for("centre.application"))
+    return _render_overview(application, SubmitApplicationForm(), form)
+
+
+@bp.route("/application/status.json")
+def application_status():
+    """The application's status for the page's live updates (CHARTER §6)."""
+    return live_json(services.live_status(_application()))

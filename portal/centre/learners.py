@@ -1,0 +1,195 @@
+"""An approved centre's learners: recording completions and tracking certificates
+(CHARTER.md section 4, ``certificate``). Every query is limited to the user's organisation."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from portal.centre import bp
+from portal.centres import completions
+from portal.centres.forms import CompletionForm, TrackerFilterForm, UploadCompletionsForm
+from portal.centres.models import Qualification
+from portal.centres.services import CentreError
+from portal.charter import POSTAGE_LABELS
+from portal.database import utcnow
+from portal.extensions import db
+from portal.public.templating import london_today
+
+#: How many rejected rows an upload report lists in full.
+REPORT_LIMIT = 1000
+
+
+def _approved_organisation():
+    organisation = current_user.organisation
+    if organisation is None or organisation.kind != "centre":
+        abort(404)
+    if not organisation.is_approved:
+        abort(403)
+    return organisation
+
+
+def _filters(organisation) -> tuple[TrackerFilterForm, completions.TrackerFilter]:
+    qualifications = completions.approved_qualifications(organisation)
+    form = TrackerFilterForm(formdata=request.args)
+    form.qualification.choices = [SelectChoice("", "Any qualification")] + [
+        SelectChoice(str(q.id), q.label) for q in qualifications
+    ]
+    form.validate()
+    qualification_id = None
+    if not form.qualification.errors and form.qualification.data:
+        qualification_id = int(form.qualification.data)
+    filters = completions.TrackerFilter(
+        status="" if form.status.errors else (form.status.data or ""),
+        qualification_id=qualification_id,
+        overdue=bool(form.overdue.data),
+        search="" if form.q.errors else (form.q.data or ""),
+    )
+    return form, filters
+
+
+def _filter_args(filters: completions.TrackerFilter) -> dict:
+    args = {}
+    if filters.status:
+        args["status"] = filters.status
+    if filters.qualification_id is not None:
+        args["qualification"] = filters.qualification_id
+    if filters.overdue:
+        args["overdue"] = "y"
+    if filters.search:
+        args["q"] = filters.search
+    return args
+
+
+@bp.route("/learners")
+def learners():
+    """The tracker: each learner's certificate, due and posting dates and arrival window."""
+    organisation = _approved_organisation()
+    form, filters = _filters(organisation)
+    after = request.args.get("after", type=int)
+    now = utcnow()
+    rows, next_after, total = completions.tracker_page(organisation.id, filters, now, after)
+    qualifications = {q.id: q for q in db.session.scalars(select(Qualification))}
+    return render_template(
+        "centre/learners.html",
+        organisation=organisation,
+        form=form,
+        rows=rows,
+        total=total,
+        after=after,
+        next_after=next_after,
+        filter_args=_filter_args(filters),
+        qualifications=qualifications,
+        now=now,
+        arrival_text=completions.arrival_text,
+        is_filtered=bool(_filter_args(filters)),
+    )
+
+
+@bp.route("/learners.csv")
+def learners_export():
+    organisation = _approved_organisation()
+    _form, filters = _filters(organisation)
+    now = utcnow()
+    filename = f"learners-{organisation.reference or organisation.id}-{london_today()}.csv"
+    return Response(
+        stream_with_context(completions.export_rows(organisation.id, filters, now)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@bp.route("/learners/new", methods=["GET", "POST"])
+def learner_new():
+    organisation = _approved_organisation()
+    form = CompletionForm()
+    form.qualification.choices = [
+        SelectChoice(q.id, q.label) for q in completions.approved_qualifications(organisation)
+    ]
+    if form.validate_on_submit():
+        try:
+            completion = completions.record_completion(
+                organisation,
+                current_user,
+                learner_name=form.learner_name.data,
+                learner_ref=form.learner_ref.data,
+                qualification_id=form.qualification.data,
+                completed_on=form.completed_on.data,
+                assessment_signed_off=form.assessment_signed_off.data,
+            )
+        except CentreError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(
+                f"{completion.learner_name}'s completion is recorded. We will check it and "
+                "sign it off.",
+                "success",
+            )
+            return redirect(url_for("centre.learner", completion_id=completion.id))
+    return render_template("centre/learner_new.html", form=form)
+
+
+@bp.route("/learners/upload", methods=["GET", "POST"])
+def learners_upload():
+    organisation = _approved_organisation()
+    form = UploadCompletionsForm()
+    result = None
+    if form.validate_on_submit():
+        try:
+            result = completions.import_completions_csv(
+                organisation, current_user, form.file.data.read()
+            )
+        except CentreError as exc:
+            db.session.rollback()
+            form.file.errors = [str(exc)]
+        else:
+            db.session.commit()
+    return render_template(
+        "centre/learners_upload.html",
+        form=form,
+        result=result,
+        report_limit=REPORT_LIMIT,
+        columns=completions.CSV_TEMPLATE_HEADER,
+    )
+
+
+@bp.route("/learners/template.csv")
+def learners_template():
+    _approved_organisation()
+    return Response(
+        completions.csv_template(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="completions-template.csv"'},
+    )
+
+
+@bp.route("/learners/<int:completion_id>")
+def learner(completion_id: int):
+    organisation = _approved_organisation()
+    completion = completions.completion_for_organisation(completion_id, organisation.id)
+    if completion is None:
+        abort(404)
+    return render_template(
+        "centre/learner.html",
+        completion=completion,
+        now=utcnow(),
+        arrival=completions.arrival_text(completion),
+        postage_labels=POSTAGE_LABELS,
+    )

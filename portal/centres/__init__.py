@@ -1,0 +1,1 @@
+"""Learning centres: approval, completions and certificates (CHARTER.md section 4)."""

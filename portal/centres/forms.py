@@ -1,0 +1,509 @@
+"""Forms for centre approval, completions and certificates (centre and staff sides).
+
+Application steps may be saved half-done ("Save and come back later"); the fields a step
+needs are only insisted on when the person chooses "Save and continue". Formats are checked
+either way, so nothing malformed is ever stored.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from portal.auth.forms import PASSWORD_MAX, PASSWORD_MIN, EmailAddress
+from portal.centres.models import CERTIFICATE_STATUS_LABELS
+from portal.charter import POSTAGE_LABELS
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class PhoneNumber:
+    message = "Enter a phone number, like 01632 960 001 or +44 1632 960 001."
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        try:
+            number = phonenumbers.parse(field.data, "GB")
+        except phonenumbers.NumberParseException:
+            raise ValidationError(self.message) from None
+        if not phonenumbers.is_possible_number(number):
+            raise ValidationError(self.message)
+
+
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+_WEBSITE = re.compile(r"^(https?://)?[\w-]+(\.[\w-]+)+(/\S*)?$", re.IGNORECASE)
+
+
+def _postcode(form, field) -> None:
+    if field.data and not _POSTCODE.match(field.data.upper()):
+        raise ValidationError("Enter a UK postcode, like LS2 8AA.")
+
+
+def _website(form, field) -> None:
+    if field.data and not _WEBSITE.match(field.data):
+        raise ValidationError("Enter a web address, like www.example.org.uk.")
+
+
+def _text(label: str, max_length: int, **kwargs) -> StringField:
+    return StringField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer."),
+        ],
+        filters=[_strip],
+        **kwargs,
+    )
+
+
+def _area(label: str, max_length: int, **kwargs) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer."),
+        ],
+        filters=[_strip],
+        **kwargs,
+    )
+
+
+def _email(label: str) -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=254, message="Email address must be 254 characters or fewer."),
+            EmailAddress(),
+        ],
+        filters=[_strip],
+        render_kw={"spellcheck": "false"},
+    )
+
+
+def _phone(label: str) -> StringField:
+    return StringField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=40, message="That phone number is too long."),
+            PhoneNumber(),
+        ],
+        filters=[_strip],
+        render_kw={"type": "tel"},
+    )
+
+
+# -- application steps ------------------------------------------------------------------------
+
+
+class StepForm(FlaskForm):
+    """One step of the application. ``REQUIRED`` maps a field to the message shown when it is
+    left empty and the person wants to move on."""
+
+    REQUIRED: dict[str, str] = {}
+
+    save_continue = SubmitField("Save and continue")
+    save_draft = SubmitField("Save and come back later")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.save_continue.data:
+            for name, message in self.REQUIRED.items():
+                field = self[name]
+                empty = field.data is None or (isinstance(field.data, str) and not field.data)
+                if empty and not field.errors:
+                    field.errors = [*field.errors, message]
+                    valid = False
+        return valid
+
+    def values(self) -> dict:
+        skip = {"save_continue", "save_draft", "csrf_token"}
+        return {name: field.data for name, field in self._fields.items() if name not in skip}
+
+
+class OrganisationStepForm(StepForm):
+    REQUIRED = {
+        "legal_name": "Enter the organisation's legal name.",
+        "address": "Enter the organisation's address.",
+        "postcode": "Enter the postcode.",
+        "phone": "Enter a phone number.",
+    }
+    legal_name = _text(
+        "Legal name of the organisation", 200, render_kw={"autocomplete": "organization"}
+    )
+    address = _area("Address", 500, render_kw={"autocomplete": "street-address", "rows": 3})
+    postcode = _text("Postcode", 10, render_kw={"autocomplete": "postal-code"})
+    phone = _phone("Main phone number")
+    website = _text("Website (optional)", 200, render_kw={"type": "url"})
+    registration_number = _text(
+        "Company or charity number (optional)",
+        40,
+        description="If you are a registered company or charity.",
+    )
+
+    def validate_postcode(self, field):
+        _postcode(self, field)
+        if field.data:
+            compact = field.data.upper().replace(" ", "")
+            field.data = f"{compact[:-3]} {compact[-3:]}"
+
+    def validate_website(self, field):
+        _website(self, field)
+
+
+class ContactsStepForm(StepForm):
+    REQUIRED = {
+        "head_name": "Enter the head of centre's name.",
+        "head_email": "Enter the head of centre's email address.",
+        "quality_name": "Enter the quality nominee's name.",
+        "quality_email": "Enter the quality nominee's email address.",
+    }
+    head_name = _text("Head of centre: full name", 120)
+    head_email = _email("Head of centre: email address")
+    head_phone = _phone("Head of centre: phone (optional)")
+    quality_name = _text("Quality nominee: full name", 120)
+    quality_email = _email("Quality nominee: email address")
+    quality_phone = _phone("Quality nominee: phone (optional)")
+
+
+class QualificationsStepForm(StepForm):
+    qualifications = SelectMultipleField("Qualifications you want to deliver", coerce=int)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.save_continue.data and not self.qualifications.data:
+            self.qualifications.errors = ["Choose at least one qualification."]
+            valid = False
+        return valid
+
+
+class QualityStepForm(StepForm):
+    REQUIRED = {
+        "qa_lead_name": "Enter the name of your lead internal quality assurer.",
+        "assessor_count": "Enter how many assessors you have.",
+        "internal_qa": "Describe how you quality-assure assessment.",
+        "standardisation": "Describe how you standardise assessors' decisions.",
+    }
+    qa_lead_name = _text("Lead internal quality assurer: full name", 120)
+    assessor_count = IntegerField(
+        "How many qualified assessors you have",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=1000, message="Enter a whole number from 1 to 1,000."),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    internal_qa = _area(
+        "How you quality-assure assessment",
+        4000,
+        description="For example sampling plans, observation of assessors, and record keeping.",
+    )
+    standardisation = _area(
+        "How you standardise assessors' decisions",
+        4000,
+        description="For example standardisation meetings and how often they happen.",
+    )
+
+
+class DocumentForm(FlaskForm):
+    title = StringField(
+        "What the document is",
+        validators=[
+            DataRequired(message="Say what the document is."),
+            Length(max=200, message="Keep the description to 200 characters or fewer."),
+        ],
+        filters=[_strip],
+        description="For example 'Quality assurance policy' or 'Insurance certificate'.",
+    )
+    file = FileField(
+        "Choose a file",
+        description="PDF, Word (.docx), PNG or JPEG, up to 10 MB.",
+        render_kw={"accept": ".pdf,.docx,.png,.jpg,.jpeg"},
+    )
+    upload = SubmitField("Upload document")
+
+    def validate_file(self, field):
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError("Choose a file to upload.")
+
+
+class SubmitApplicationForm(FlaskForm):
+    confirm = BooleanField(
+        "I confirm the information in this application is correct",
+        validators=[DataRequired(message="Confirm the information is correct.")],
+    )
+    submit = SubmitField("Send the application")
+
+
+class RespondForm(FlaskForm):
+    message = TextAreaField(
+        "Your reply",
+        validators=[
+            DataRequired(message="Tell us what you have changed or added."),
+            Length(max=4000, message="Keep your reply to 4,000 characters or fewer."),
+        ],
+        filters=[_strip],
+        description="Say what you have changed in the application or which documents you added.",
+    )
+    submit = SubmitField("Send your reply")
+
+
+class StartCentreForm(FlaskForm):
+    """A visitor registers a learning organisation and its first user."""
+
+    organisation_name = StringField(
+        "Name of your organisation",
+        validators=[
+            DataRequired(message="Enter the name of your organisation."),
+            Length(max=200, message="Organisation name must be 200 characters or fewer."),
+        ],
+        filters=[_strip],
+        render_kw={"autocomplete": "organization"},
+    )
+    full_name = StringField(
+        "Your full name",
+        validators=[
+            DataRequired(message="Enter your full name."),
+            Length(max=120, message="Full name must be 120 characters or fewer."),
+        ],
+        filters=[_strip],
+        render_kw={"autocomplete": "name"},
+    )
+    email = EmailField(
+        "Your email address",
+        validators=[
+            DataRequired(message="Enter your email address."),
+            Length(max=254, message="Email address must be 254 characters or fewer."),
+            EmailAddress(),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Create a password",
+        validators=[
+            DataRequired(message="Enter a new password."),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Your password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long.",
+            ),
+        ],
+        description=f"At least {PASSWORD_MIN} characters. A few unrelated words work well.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[
+            DataRequired(message="Type your password again."),
+            EqualTo("password", message="The two passwords do not match."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Create account and start")
+
+
+# -- staff decisions ---------------------------------------------------------------------------
+
+
+class RequestInfoForm(FlaskForm):
+    message = TextAreaField(
+        "What you need from the centre",
+        validators=[
+            DataRequired(message="Say what information you need."),
+            Length(max=4000, message="Keep the request to 4,000 characters or fewer."),
+        ],
+        filters=[_strip],
+        description="The centre is emailed this. The approval clock pauses until they reply.",
+    )
+    ask = SubmitField("Ask for more information")
+
+
+class ApproveForm(FlaskForm):
+    note = TextAreaField(
+        "Note to the centre (optional)",
+        validators=[Optional(), Length(max=4000, message="Keep the note to 4,000 characters.")],
+        filters=[_strip],
+    )
+    approve = SubmitField("Approve and issue a centre number")
+
+
+class DeclineForm(FlaskForm):
+    reasons = TextAreaField(
+        "Reasons for declining",
+        validators=[
+            DataRequired(message="Give the reasons for declining."),
+            Length(max=4000, message="Keep the reasons to 4,000 characters or fewer."),
+        ],
+        filters=[_strip],
+        description="The centre reads these in the portal and in an email.",
+    )
+    decline = SubmitField("Decline the application")
+
+
+# -- completions ---------------------------------------------------------------------------------
+
+
+class CompletionForm(FlaskForm):
+    learner_name = StringField(
+        "Learner's full name",
+        validators=[
+            DataRequired(message="Enter the learner's name."),
+            Length(max=120, message="The learner's name must be 120 characters or fewer."),
+        ],
+        filters=[_strip],
+    )
+    learner_ref = StringField(
+        "Learner's email address or identifier",
+        validators=[
+            DataRequired(message="Enter the learner's email address or identifier."),
+            Length(max=254, message="That is too long for an email address or identifier."),
+        ],
+        filters=[_strip],
+        description="An email address, or your centre's identifier for the learner.",
+        render_kw={"spellcheck": "false"},
+    )
+    qualification = SelectField(
+        "Qualification",
+        coerce=int,
+        validators=[InputRequired(message="Choose the qualification.")],
+    )
+    completed_on = DateField(
+        "Completion date",
+        validators=[InputRequired(message="Enter the completion date, for example 2026-11-02.")],
+    )
+    assessment_signed_off = BooleanField(
+        "Assessment is fully signed off for this learner",
+        validators=[
+            DataRequired(
+                message="Confirm that assessment is fully signed off before recording a completion."
+            )
+        ],
+    )
+    submit = SubmitField("Record completion")
+
+
+class UploadCompletionsForm(FlaskForm):
+    file = FileField(
+        "CSV file of completions",
+        description="One learner a line, with the columns in the template. Up to 20,000 learners.",
+        render_kw={"accept": ".csv,text/csv"},
+    )
+    upload = SubmitField("Upload and check")
+
+    def validate_file(self, field):
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError("Choose a CSV file to upload.")
+
+
+TRACKER_STATUSES = [SelectChoice("", "Any status")] + [
+    SelectChoice(status.value, label) for status, label in CERTIFICATE_STATUS_LABELS.items()
+]
+
+
+class TrackerFilterForm(FlaskForm):
+    """The tracker's filters, read from the query string (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", choices=TRACKER_STATUSES, validate_choice=True)
+    qualification = SelectField("Qualification", validate_choice=True)
+    overdue = BooleanField("Only overdue certificates")
+    q = SearchField(
+        "Search by name, email or identifier",
+        validators=[Optional(), Length(max=100, message="Search for 100 characters or fewer.")],
+        filters=[_strip],
+    )
+
+
+POSTAGE_CHOICES = [SelectChoice(code, label) for code, label in POSTAGE_LABELS.items()]
+
+
+class RejectCompletionForm(FlaskForm):
+    reason = TextAreaField(
+        "Why it cannot be accepted",
+        validators=[
+            DataRequired(message="Say why the completion cannot be accepted."),
+            Length(max=2000, message="Keep the reason to 2,000 characters or fewer."),
+        ],
+        filters=[_strip],
+    )
+    reject = SubmitField("Turn down this completion")
+
+
+class DispatchForm(FlaskForm):
+    postage_class = SelectField("Postage class", choices=POSTAGE_CHOICES)
+    tracking_reference = StringField(
+        "Tracking reference (optional)",
+        validators=[
+            Optional(),
+            Length(max=60, message="Tracking references are 60 characters or fewer."),
+        ],
+        filters=[_strip],
+    )
+    dispatch = SubmitField("Record as posted")
+
+
+class ReturnForm(FlaskForm):
+    note = TextAreaField(
+        "What happened (optional)",
+        validators=[Optional(), Length(max=2000, message="Keep the note to 2,000 characters.")],
+        filters=[_strip],
+    )
+    returned = SubmitField("Record as returned undelivered")
+
+
+BULK_ACTIONS = [
+    SelectChoice("sign_off", "Verify and sign off"),
+    SelectChoice("printed", "Mark as printed"),
+    SelectChoice("dispatched", "Mark as posted"),
+]
+
+
+class BulkCertificatesForm(FlaskForm):
+    """Act on the ticked rows of the staff queue; the ids come from the checkboxes."""
+
+    action = SelectField("With the selected", choices=BULK_ACTIONS)
+    # Checked by the service only when posting: signing off or printing needs no postage.
+    postage_class = SelectField(
+        "Postage class (when posting)", choices=POSTAGE_CHOICES, validate_choice=False
+    )
+    tracking_reference = StringField(
+        "Tracking reference (optional, when posting)",
+        validators=[
+            Optional(),
+            Length(max=60, message="Tracking references are 60 characters or fewer."),
+        ],
+        filters=[_strip],
+    )
+    go = SubmitField("Apply to selected")

@@ -1,0 +1,39 @@
+"""Response helpers shared by the centre's and staff's pages: downloads and live JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import Response, abort, request, send_file
+
+from portal.centres.models import CentreDocument
+from portal.centres.services import document_path
+
+
+def send_document(document: CentreDocument) -> Response:
+    """A stored document as a download, never displayed inline: the browser gets the type we
+    detected from its bytes and is told not to guess another."""
+    path = document_path(document)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.original_name,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def live_json(payload: dict) -> Response:
+    """JSON with a strong ETag from its content; a poll whose If-None-Match matches gets a
+    bodiless 304, so a page checking every few seconds costs next to nothing."""
+    body = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    response = Response(body, mimetype="application/json")
+    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response.make_conditional(request)

@@ -1,0 +1,297 @@
+"""Staff pages for learning centres: approval applications and certificates
+(CHARTER.md sections 4, 5 and 7: the queue orders by what falls due first)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.accounts.models import Organisation, OrgKind
+from portal.centres import completions, services
+from portal.centres.forms import (
+    ApproveForm,
+    BulkCertificatesForm,
+    DeclineForm,
+    DispatchForm,
+    RejectCompletionForm,
+    RequestInfoForm,
+    ReturnForm,
+)
+from portal.centres.http import send_document
+from portal.centres.models import (
+    CERTIFICATE_STATUS_LABELS,
+    CentreApplication,
+    CentreDocument,
+    CertificateStatus,
+    Completion,
+)
+from portal.charter import POSTAGE_LABELS
+from portal.database import utcnow
+from portal.extensions import db
+from portal.staff import bp
+
+# -- applications ------------------------------------------------------------------------------
+
+
+@bp.route("/centres/")
+def centre_applications():
+    now = utcnow()
+    rows = [(a, services.progress(a, now)) for a in services.open_applications()]
+    return render_template(
+        "staff/centres/applications.html",
+        rows=rows,
+        decided=services.decided_applications(),
+    )
+
+
+def _application(application_id: int) -> CentreApplication:
+    application = db.session.get(CentreApplication, application_id)
+    if application is None or application.status == "draft":
+        # Drafts are the centre's own until sent.
+        abort(404)
+    return application
+
+
+def _render_application(application, info_form=None, approve_form=None, decline_form=None):
+    return render_template(
+        "staff/centres/application.html",
+        application=application,
+        progress=services.progress(application) if application.is_open else None,
+        info_form=info_form or RequestInfoForm(),
+        approve_form=approve_form or ApproveForm(),
+        decline_form=decline_form or DeclineForm(),
+        step_titles=services.STEP_TITLES,
+    )
+
+
+@bp.route("/centres/applications/<int:application_id>")
+def centre_application(application_id: int):
+    return _render_application(_application(application_id))
+
+
+@bp.route("/centres/applications/<int:application_id>/request-info", methods=["POST"])
+def centre_application_request_info(application_id: int):
+    application = _application(application_id)
+    form = RequestInfoForm()
+    if form.validate_on_submit():
+        try:
+            services.request_more_information(application, current_user, form.message.data)
+        except services.CentreError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("staff.centre_application", application_id=application.id))
+        else:
+            db.session.commit()
+            flash("The centre has been asked for more information; the clock is paused.", "success")
+            return redirect(url_for("staff.centre_application", application_id=application.id))
+    return _render_application(application, info_form=form)
+
+
+@bp.route("/centres/applications/<int:application_id>/approve", methods=["POST"])
+def centre_application_approve(application_id: int):
+    application = _application(application_id)
+    form = ApproveForm()
+    if form.validate_on_submit():
+        try:
+            services.approve_application(application, current_user, form.note.data or "")
+        except services.CentreError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("staff.centre_application", application_id=application.id))
+        else:
+            db.session.commit()
+            flash(
+                f"Approved. Centre number {application.organisation.reference} is issued.",
+                "success",
+            )
+            return redirect(url_for("staff.centre_application", application_id=application.id))
+    return _render_application(application, approve_form=form)
+
+
+@bp.route("/centres/applications/<int:application_id>/decline", methods=["POST"])
+def centre_application_decline(application_id: int):
+    application = _application(application_id)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            services.decline_application(application, current_user, form.reasons.data)
+        except services.CentreError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("staff.centre_application", application_id=application.id))
+        else:
+            db.session.commit()
+            flash("Declined. The centre has been emailed your reasons.", "success")
+            return redirect(url_for("staff.centre_application", application_id=application.id))
+    return _render_application(application, decline_form=form)
+
+
+@bp.route("/centres/documents/<int:document_id>")
+def centre_document(document_id: int):
+    document = db.session.get(CentreDocument, document_id)
+    if document is None or document.application.status == "draft":
+        abort(404)
+    return send_document(document)
+
+
+# -- certificates -----------------------------------------------------------------------------
+
+QUEUE_STATUSES = [
+    CertificateStatus.RECORDED,
+    CertificateStatus.SIGNED_OFF,
+    CertificateStatus.PRINTED,
+    CertificateStatus.DISPATCHED,
+    CertificateStatus.RETURNED,
+    CertificateStatus.REJECTED,
+]
+
+
+def _queue_status() -> str:
+    status = request.args.get("status", CertificateStatus.RECORDED.value)
+    if status not in {s.value for s in QUEUE_STATUSES}:
+        abort(404)
+    return status
+
+
+def _render_queue(status: str, bulk_form: BulkCertificatesForm, selected=frozenset()):
+    centre_id = request.args.get("centre", type=int)
+    after = request.args.get("after", type=int)
+    rows, next_after, total = completions.staff_queue(status, centre_id, after)
+    centres = list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrgKind.CENTRE, Organisation.is_approved)
+            .order_by(Organisation.name)
+        )
+    )
+    return render_template(
+        "staff/centres/certificates.html",
+        status=status,
+        statuses=[(s.value, CERTIFICATE_STATUS_LABELS[s]) for s in QUEUE_STATUSES],
+        rows=rows,
+        total=total,
+        next_after=next_after,
+        after=after,
+        centres=centres,
+        centre_id=centre_id,
+        bulk_form=bulk_form,
+        selected=selected,
+        now=utcnow(),
+        can_bulk=status in ("recorded", "signed_off", "printed"),
+    )
+
+
+@bp.route("/centres/certificates")
+def centre_certificates():
+    status = _queue_status()
+    form = BulkCertificatesForm()
+    form.action.data = {"signed_off": "printed", "printed": "dispatched"}.get(status, "sign_off")
+    return _render_queue(status, form)
+
+
+@bp.route("/centres/certificates/bulk", methods=["POST"])
+def centre_certificates_bulk():
+    """Sign off, print or post the ticked certificates in one go."""
+    status = _queue_status()
+    form = BulkCertificatesForm()
+    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    if form.validate_on_submit():
+        if not ids:
+            form.form_errors.append("Tick at least one learner.")
+        else:
+            chosen = completions.completions_by_ids(ids)
+            action = form.action.data
+            try:
+                if action == "sign_off":
+                    count = completions.sign_off(chosen, current_user)
+                    done = "signed off"
+                elif action == "printed":
+                    count = completions.mark_printed(chosen)
+                    done = "marked as printed"
+                else:
+                    count = completions.mark_dispatched(
+                        chosen, form.postage_class.data, form.tracking_reference.data or ""
+                    )
+                    done = "marked as posted"
+            except services.CentreError as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
+            else:
+                db.session.commit()
+                skipped = len(chosen) - count
+                message = f"{count} {'certificate' if count == 1 else 'certificates'} {done}."
+                if skipped:
+                    message += f" {skipped} skipped: they were not at the right stage for that."
+                flash(message, "success" if count else "info")
+                return redirect(url_for("staff.centre_certificates", status=status))
+    return _render_queue(status, form, frozenset(ids))
+
+
+def _completion(completion_id: int) -> Completion:
+    return db.session.get(Completion, completion_id) or abort(404)
+
+
+def _render_certificate(completion, reject_form=None, dispatch_form=None, return_form=None):
+    return render_template(
+        "staff/centres/certificate.html",
+        completion=completion,
+        now=utcnow(),
+        arrival=completions.arrival_text(completion),
+        postage_labels=POSTAGE_LABELS,
+        reject_form=reject_form or RejectCompletionForm(),
+        dispatch_form=dispatch_form or DispatchForm(),
+        return_form=return_form or ReturnForm(),
+    )
+
+
+@bp.route("/centres/certificates/<int:completion_id>")
+def centre_certificate(completion_id: int):
+    return _render_certificate(_completion(completion_id))
+
+
+@bp.route("/centres/certificates/<int:completion_id>/<action>", methods=["POST"])
+def centre_certificate_action(completion_id: int, action: str):
+    """One certificate's next step: sign-off, printed, posted, returned or turned down."""
+    completion = _completion(completion_id)
+    forms = {
+        "sign-off": None,
+        "printed": None,
+        "reject": RejectCompletionForm,
+        "dispatch": DispatchForm,
+        "returned": ReturnForm,
+    }
+    if action not in forms:
+        abort(404)
+    form = forms[action]() if forms[action] else None
+    if form is not None and not form.validate_on_submit():
+        return _render_certificate(completion, **{_form_arg(action): form})
+    try:
+        if action == "sign-off":
+            moved = completions.sign_off([completion], current_user)
+        elif action == "printed":
+            moved = completions.mark_printed([completion])
+        elif action == "reject":
+            completions.reject_completion(completion, current_user, form.reason.data)
+            moved = 1
+        elif action == "dispatch":
+            moved = completions.mark_dispatched(
+                [completion], form.postage_class.data, form.tracking_reference.data or ""
+            )
+        else:
+            completions.mark_returned(completion, form.note.data or "")
+            moved = 1
+    except services.CentreError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("staff.centre_certificate", completion_id=completion.id))
+    if not moved:
+        flash("That certificate is not at the right stage for this.", "error")
+        return redirect(url_for("staff.centre_certificate", completion_id=completion.id))
+    db.session.commit()
+    flash(f"Saved: {completion.status_label.lower()}.", "success")
+    return redirect(url_for("staff.centre_certificate", completion_id=completion.id))
+
+
+def _form_arg(action: str) -> str:
+    return {"reject": "reject_form", "dispatch": "dispatch_form", "returned": "return_form"}[action]
