@@ -2,5 +2,6 @@
 
 from portal.accounts import models as accounts  # noqa: F401
 from portal.auth import models as auth  # noqa: F401
+from portal.jobs import models as jobs  # noqa: F401
 from portal.notify import models as notify  # noqa: F401
 from portal.settings import models as settings  # noqa: F401
