@@ -69,9 +69,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal import admin, auth, centre, employer, member, public, staff
+    from portal import admin, auth, centre, employer, member, notify, public, staff
 
-    for module in (public, auth, member, employer, centre, staff, admin):
+    for module in (public, auth, member, employer, centre, staff, admin, notify):
         app.register_blueprint(module.bp)
 
 

@@ -14,16 +14,15 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import String, cast, exists, func, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.accounts.models import Membership, MemberStatus, User
-from portal.charter import LONDON, reminder_date
+from portal.charter import LONDON, format_date, reminder_date
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notify.ics import all_day_event
 from portal.notify.links import external_url
-from portal.notify.models import OutboxMessage, OutboxStatus
-from portal.notify.services import attachment, render_email
+from portal.notify.models import OutboxMessage
+from portal.notify.services import attachment, insert_outbox_rows, outbox_row, render_email
 from portal.settings.services import current_promises
 
 SUBJECT = "Your membership renewal is due on {date}"
@@ -67,12 +66,6 @@ def due_reminders_query(today: date, days_before: int, dialect: str):
     )
 
 
-def _insert(dialect: str):
-    table = OutboxMessage.__table__
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    return stmt.on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
-
-
 def queue_renewal_reminders(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
     """Queue every renewal reminder due as of ``now``; returns how many were queued.
 
@@ -88,7 +81,6 @@ def queue_renewal_reminders(now: datetime | None = None, batch_size: int = BATCH
     rows = db.session.execute(due_reminders_query(today, days_before, dialect)).all()
     renew_url = external_url("member.dashboard")
     domain = current_app.config["PORTAL_BASE_URL"].split("//")[-1].split("/")[0].split(":")[0]
-    insert = _insert(dialect)
     queued = 0
     queued_at = utcnow()  # the real time, even when the job runs "as of" another instant
     for start in range(0, len(rows), batch_size):
@@ -96,7 +88,7 @@ def queue_renewal_reminders(now: datetime | None = None, batch_size: int = BATCH
             _reminder_row(row, renew_url, domain, now, queued_at)
             for row in rows[start : start + batch_size]
         ]
-        queued += len(db.session.execute(insert, values).all())
+        queued += insert_outbox_rows(values)
     return queued
 
 
@@ -104,8 +96,7 @@ def _reminder_row(
     row, renew_url: str, domain: str, now: datetime, queued_at: datetime
 ) -> dict:
     membership_id, renewal_on, number, email, full_name = row
-    words = f"{renewal_on:%A} {renewal_on.day} {renewal_on:%B} {renewal_on.year}"
-    subject = SUBJECT.format(date=words)
+    subject = SUBJECT.format(date=format_date(renewal_on))
     text, html = render_email(
         "renewal_reminder",
         subject,
@@ -121,18 +112,12 @@ def _reminder_row(
         description=f"Renew your membership by this date: {renew_url}",
         stamp=now,
     )
-    return {
-        "key": renewal_key(membership_id, renewal_on),
-        "to_address": email,
-        "subject": subject,
-        "body_text": text,
-        "body_html": html,
-        "attachments": [attachment("renewal.ics", "text/calendar", ics)],
-        "headers": {},
-        "request_id": None,
-        "status": OutboxStatus.PENDING.value,
-        "attempts": 0,
-        "last_error": "",
-        "created_at": queued_at,
-        "next_attempt_at": queued_at,
-    }
+    return outbox_row(
+        key=renewal_key(membership_id, renewal_on),
+        to=email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        attachments=[attachment("renewal.ics", "text/calendar", ics)],
+        queued_at=queued_at,
+    )

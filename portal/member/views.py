@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, render_template
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal.extensions import db
 from portal.member import bp
+from portal.member.forms import NewsPreferencesForm
+from portal.notify.news import set_news_topics, subscribed_topics
 from portal.public.templating import LONDON
 
 
@@ -24,3 +27,18 @@ def dashboard():
         grade_name=grades.get(membership.grade, membership.grade) if membership else None,
         days_to_renewal=days_to_renewal,
     )
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+def preferences():
+    """Which news the member wants; service email always goes (docs/NOTIFICATIONS.md)."""
+    form = NewsPreferencesForm()
+    if request.method == "GET":
+        for topic in subscribed_topics(current_user):
+            form[topic].data = True
+    if form.validate_on_submit():
+        set_news_topics(current_user, form.chosen_topics())
+        db.session.commit()
+        flash("Your email choices are saved.", "success")
+        return redirect(url_for("member.preferences"))
+    return render_template("member/preferences.html", form=form)

@@ -134,10 +134,15 @@ def claim_batch(now: datetime, limit: int, lease_seconds: float) -> list[int]:
         select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
     )
     if db.session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # Chosen once, in a materialised CTE: as "WHERE id IN (subquery)" PostgreSQL may run
+        # the LIMIT ... SKIP LOCKED subquery more than once and claim more than ``limit``.
+        chosen = candidates.with_for_update(skip_locked=True).cte("chosen")
+        chosen = chosen.prefix_with("MATERIALIZED")
+    else:
+        chosen = candidates.cte("chosen")
     claimed = db.session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), _due(now))
+        .where(OutboxMessage.id == chosen.c.id, _due(now))
         .values(
             status=OutboxStatus.SENDING.value,
             lease_expires_at=now + timedelta(seconds=lease_seconds),

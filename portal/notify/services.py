@@ -14,6 +14,7 @@ from email.utils import parseaddr
 
 from flask import current_app, render_template
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.database import utcnow
 from portal.extensions import db
@@ -74,6 +75,53 @@ def queue_email(
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def outbox_row(
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    attachments: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
+    request_id: int | None = None,
+    queued_at=None,
+) -> dict:
+    """One outbox row as plain values, for :func:`insert_outbox_rows` (bulk jobs)."""
+    queued_at = queued_at or utcnow()
+    return {
+        "key": key,
+        "to_address": to,
+        "subject": subject,
+        "body_text": body_text,
+        "body_html": body_html,
+        "attachments": attachments or [],
+        "headers": headers or {},
+        "request_id": request_id,
+        "status": OutboxStatus.PENDING.value,
+        "attempts": 0,
+        "last_error": "",
+        "created_at": queued_at,
+        "next_attempt_at": queued_at,
+    }
+
+
+def insert_outbox_rows(rows: list[dict]) -> int:
+    """Insert many outbox rows in one statement, skipping keys already queued.
+
+    For jobs that queue thousands of emails: one round trip per batch instead of one per
+    message, and ``ON CONFLICT DO NOTHING`` keeps "once per key" even if two runs overlap.
+    Returns how many were new.
+    """
+    if not rows:
+        return 0
+    table = OutboxMessage.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    return len(db.session.execute(stmt, rows).all())
 
 
 def message_id_for(key: str) -> str:

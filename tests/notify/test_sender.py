@@ -8,7 +8,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from portal.database import utcnow
 from portal.extensions import db
@@ -267,6 +267,7 @@ def test_two_senders_at_once_never_send_a_message_twice(mail_config, app, smtp, 
     if backend != "postgresql":
         pytest.skip("concurrent senders claim with SKIP LOCKED on PostgreSQL")
     app.config["MAIL_BATCH_SIZE"] = 10
+    smtp.handler.delay = 0.005
     total = 200
     _queue(total)
     start = threading.Barrier(2)
@@ -293,3 +294,22 @@ def test_two_senders_at_once_never_send_a_message_twice(mail_config, app, smtp, 
     assert sum(r.sent for r in reports) == total
     assert all(r.claimed > 0 for r in reports), "both senders took part"
     assert set(_statuses().values()) == {"sent"}
+
+
+def test_a_claim_skips_rows_another_sender_holds(mail_config, app, backend):
+    """The claim never waits for, nor takes, rows another transaction has locked."""
+    if backend != "postgresql":
+        pytest.skip("SKIP LOCKED is PostgreSQL's")
+    _queue(20)
+    ids = db.session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)).all()
+    with db.engine.connect() as other:
+        other.begin()
+        other.execute(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.id.in_(ids[:5]))
+            .with_for_update()
+        ).all()
+        db.session.execute(text("SET lock_timeout = '2s'"))
+        claimed = sender.claim_batch(utcnow(), 10, 60)
+        other.rollback()
+    assert claimed == ids[5:15]
