@@ -23,6 +23,8 @@ def _fold(line: str) -> str:
 
     Folds between characters, never inside a multi-byte UTF-8 sequence.
     """
+    if len(line.encode()) <= 75:  # the usual case: nothing to fold
+        return line
     out: list[str] = []
     current = ""
     size = 0

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from email.utils import parseaddr
 
 from flask import current_app, render_template
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 from portal.database import utcnow
 from portal.extensions import db
@@ -109,19 +110,47 @@ def outbox_row(
 
 
 def insert_outbox_rows(rows: list[dict]) -> int:
-    """Insert many outbox rows in one statement, skipping keys already queued.
+    """Insert many outbox rows (from :func:`outbox_row`), skipping keys already queued.
 
-    For jobs that queue thousands of emails: one round trip per batch instead of one per
-    message, and ``ON CONFLICT DO NOTHING`` keeps "once per key" even if two runs overlap.
-    Returns how many were new.
+    For jobs that queue thousands of emails. On PostgreSQL the rows are streamed with ``COPY``
+    into a temporary table and moved with one ``INSERT ... SELECT ... ON CONFLICT DO
+    NOTHING`` (several times faster than multi-row ``INSERT`` for rows of a few kilobytes);
+    elsewhere one multi-row insert per call. Either way a key queued before, or by a run
+    overlapping this one, is skipped, which keeps "once per key". Returns how many were new.
     """
     if not rows:
         return 0
     table = OutboxMessage.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
-    return len(db.session.execute(stmt, rows).all())
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _copy_outbox_rows(rows)
+    stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"])
+    return len(db.session.execute(stmt.returning(table.c.id), rows).all())
+
+
+_JSON_COLUMNS = ("attachments", "headers")
+
+
+def _copy_outbox_rows(rows: list[dict]) -> int:
+    columns = list(rows[0])
+    names = ", ".join(columns)
+    # The session's own connection, so the rows are part of the job's one transaction.
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS outbox_stage "
+            "(LIKE outbox_message INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE outbox_stage")
+        with cursor.copy(f"COPY outbox_stage ({names}) FROM STDIN") as copy:  # noqa: S608
+            for row in rows:
+                copy.write_row(
+                    [json.dumps(row[c]) if c in _JSON_COLUMNS else row[c] for c in columns]
+                )
+        cursor.execute(
+            f"INSERT INTO outbox_message ({names}) SELECT {names} FROM outbox_stage "  # noqa: S608
+            "ON CONFLICT (key) DO NOTHING"
+        )
+        return cursor.rowcount
 
 
 def message_id_for(key: str) -> str:
