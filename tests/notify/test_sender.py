@@ -313,3 +313,24 @@ def test_a_claim_skips_rows_another_sender_holds(mail_config, app, backend):
         claimed = sender.claim_batch(utcnow(), 10, 60)
         other.rollback()
     assert claimed == ids[5:15]
+
+
+def test_non_ascii_subjects_names_and_bodies_arrive_intact(mail_config, app, smtp):
+    queue_email(
+        "accents", "zoe@example.test", "Renewal – Zoë’s reminder", "status_update",
+        headers={"List-Unsubscribe": "<http://localhost/email/unsubscribe/" + "x" * 120 + ">"},
+        attachments=[attachment("renewal.ics", "text/calendar", "SUMMARY:Zoë\r\n")],
+        first_name="Zoë", headline="Ça marche – “quoted”", reference="R-1",
+        link="http://localhost/",
+    )
+    db.session.commit()
+    assert send_pending().sent == 1
+    [received] = smtp.handler.messages
+    assert received["Subject"] == "Renewal – Zoë’s reminder"
+    assert received["List-Unsubscribe"] == (
+        "<http://localhost/email/unsubscribe/" + "x" * 120 + ">"
+    )
+    assert "Hello Zoë," in received.get_body(("plain",)).get_content()
+    assert "Ça marche – “quoted”" in received.get_body(("html",)).get_content()
+    [ics] = list(received.iter_attachments())
+    assert ics.get_payload(decode=True).decode() == "SUMMARY:Zoë\r\n"
