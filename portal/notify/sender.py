@@ -357,7 +357,9 @@ def send_pending(now: datetime | None = None, max_batches: int | None = None) ->
     """Send every due message, a batch at a time, until none is left or the server is down.
 
     Does nothing without ``MAIL_SERVER``: mail then stays in the outbox, where admins read it
-    in the development mailbox.
+    in the development mailbox. ``MAIL_SERVER`` alone decides: Flask-Mail's
+    ``MAIL_SUPPRESS_SEND`` (on whenever TESTING is) is not consulted, so tests that point
+    ``MAIL_SERVER`` at a loopback server get real SMTP.
     """
     report = SendReport()
     if not current_app.config["MAIL_SERVER"]:
