@@ -117,7 +117,21 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "Member Services <help@portal.example>"
     )
-    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+    # Flask-Mail sets no timeouts; the sender (portal/notify/sender.py) applies these.
+    MAIL_CONNECT_TIMEOUT = _int("MAIL_CONNECT_TIMEOUT", 10)
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 30)  # read timeout for each SMTP reply
+    MAIL_BATCH_SIZE = _int("MAIL_BATCH_SIZE", 100)  # messages per SMTP connection
+    # A claimed message is the sender's until this runs out; then another sender may take it.
+    MAIL_SEND_LEASE_SECONDS = _int("MAIL_SEND_LEASE_SECONDS", 300)
+    MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
+    MAIL_RETRY_BASE_SECONDS = _int("MAIL_RETRY_BASE_SECONDS", 60)  # doubles each attempt
+    MAIL_RETRY_MAX_SECONDS = _int("MAIL_RETRY_MAX_SECONDS", 6 * 3600)
+
+    # The worker (flask worker): one active scheduler across instances, the others standby.
+    WORKER_POLL_SECONDS = _int("WORKER_POLL_SECONDS", 10)  # standby checks / leader renews
+    WORKER_LEASE_SECONDS = _int("WORKER_LEASE_SECONDS", 45)  # lease row (SQLite) lifetime
+    OUTBOX_SEND_SECONDS = _int("OUTBOX_SEND_SECONDS", 30)  # how often the sender runs
+    RENEWAL_REMINDER_HOUR = _int("RENEWAL_REMINDER_HOUR", 7)  # London time, daily
 
     # Absolute address used in emails, since mail is built outside any request.
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")

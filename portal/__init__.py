@@ -71,9 +71,20 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal import admin, auth, centre, employer, member, privacy, public, requests, staff
+    from portal import (
+        admin,
+        auth,
+        centre,
+        employer,
+        member,
+        notify,
+        privacy,
+        public,
+        requests,
+        staff,
+    )
 
-    for module in (public, auth, privacy, member, requests, employer, centre, staff, admin):
+    for module in (public, auth, privacy, member, requests, employer, centre, staff, admin, notify):
         app.register_blueprint(module.bp)
 
 

@@ -5,6 +5,7 @@ from portal.audit import models as audit  # noqa: F401
 from portal.auth import models as auth  # noqa: F401
 from portal.centres import models as centres  # noqa: F401
 from portal.inbound import models as inbound  # noqa: F401
+from portal.jobs import models as jobs  # noqa: F401
 from portal.notify import models as notify  # noqa: F401
 from portal.privacy import models as privacy  # noqa: F401
 from portal.requests import models as requests  # noqa: F401

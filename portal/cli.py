@@ -1,6 +1,8 @@
-"""Command-line commands: ``flask demo seed``, ``flask worker``; areas add their own groups."""
+"""Command-line commands: ``flask demo seed``, ``flask worker`` and ``flask jobs``."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
@@ -45,6 +47,56 @@ def worker(once: bool) -> None:
     run_worker(current_app._get_current_object(), once=once)
 
 
+jobs_cli = AppGroup("jobs", help="The scheduled jobs the worker runs.")
+
+
+def parse_instant(value: str) -> datetime:
+    """An ISO date or date-time; without a zone it is London time, as operators think."""
+    from portal.charter import LONDON
+
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            "use an ISO date or date-time, for example 2026-12-01T09:00 or 2026-12-01T09:00Z"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=LONDON)
+    return parsed.astimezone(UTC)
+
+
+@jobs_cli.command("list")
+def jobs_list() -> None:
+    """Show every job and when it would next run."""
+    from portal.charter.wording import format_london
+    from portal.jobs.registry import JOBS, next_run
+
+    now = datetime.now(UTC)
+    width = max(len(name) for name in JOBS)
+    for job in JOBS.values():
+        upcoming = next_run(job, current_app.config, now)
+        when = format_london(upcoming, with_year=True) if upcoming else "never"
+        startup = " (and when the worker starts)" if job.run_at_startup else ""
+        click.echo(f"{job.name:<{width}}  next {when}{startup}")
+        click.echo(f"{'':<{width}}  {job.description}")
+
+
+@jobs_cli.command("run")
+@click.argument("name")
+@click.option("--now", "now_text", help="Run as of this instant (ISO; London time if no zone).")
+def jobs_run(name: str, now_text: str | None) -> None:
+    """Run one job once, now or as of the instant given."""
+    from portal.jobs.registry import JOBS
+    from portal.jobs.runner import run_job
+
+    job = JOBS.get(name)
+    if job is None:
+        raise click.ClickException(f"No job called {name!r}. Jobs: {', '.join(JOBS)}")
+    now = parse_instant(now_text) if now_text else None
+    result = run_job(current_app._get_current_object(), job.name, job.func, now=now)
+    click.echo(f"{job.name}: {result}")
+
+
 def register(app: Flask) -> None:
     from portal.inbound.cli import inbound_cli
     from portal.settings.cli import charter_cli
@@ -53,3 +105,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(inbound_cli)
     app.cli.add_command(worker)
+    app.cli.add_command(jobs_cli)

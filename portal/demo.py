@@ -116,7 +116,9 @@ def seed() -> int:
     member = _user("member@demo.test", "Priya Sharma", Role.MEMBER, pw, phone="07700 900123")
     member.membership = Membership(
         membership_number="M0104417", grade="member", status=MemberStatus.ACTIVE.value,
-        joined_on=date(2019, 3, 14), renewal_date=today + timedelta(days=33),
+        # Inside the four-week window, so the worker's start-up run queues her reminder
+        # and it shows in the development mailbox (CHARTER.md section 4).
+        joined_on=date(2019, 3, 14), renewal_date=today + timedelta(days=26),
     )
     applicant = _user("applicant@demo.test", "Tom Okafor", Role.MEMBER, pw)
     applicant.membership = Membership(grade="associate", status=MemberStatus.APPLICANT.value)

@@ -10,9 +10,12 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from portal.notify.models import NEWS_TOPIC_LABELS
 
 CALENDAR_KINDS = [
     ("closure", "Office closure (a working day we are closed)"),
@@ -111,3 +114,27 @@ UNITS = {
 
 def target_field_name(code: str) -> str:
     return "target_" + code.replace("-", "_")
+
+
+class NewsForm(FlaskForm):
+    topic = SelectField(
+        "Topic",
+        choices=[SelectChoice(topic.value, label) for topic, label in NEWS_TOPIC_LABELS.items()],
+        description="Only members who chose this topic get the email.",
+    )
+    subject = StringField(
+        "Subject",
+        validators=[
+            InputRequired("Enter a subject."),
+            Length(max=200, message="Keep the subject to 200 characters or fewer."),
+        ],
+    )
+    body = TextAreaField(
+        "Message",
+        description="Plain text. Leave a blank line between paragraphs. "
+        "We add a greeting and the unsubscribe link.",
+        validators=[
+            InputRequired("Enter the message."),
+            Length(max=20000, message="Keep the message to 20,000 characters or fewer."),
+        ],
+    )

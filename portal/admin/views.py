@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+import base64
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -11,12 +22,21 @@ from portal.admin import bp
 from portal.admin.forms import (
     CALENDAR_KINDS,
     CalendarDayForm,
+    NewsForm,
     OfficeHoursForm,
     target_field_name,
     targets_form,
 )
 from portal.extensions import db
-from portal.notify.models import OutboxMessage
+from portal.notify.models import (
+    NEWS_TOPIC_LABELS,
+    OUTBOX_STATUSES,
+    NewsItem,
+    NewsTopic,
+    OutboxMessage,
+)
+from portal.notify.news import send_news, subscriber_counts
+from portal.notify.services import retry_message
 from portal.public.templating import london_date, london_today
 from portal.settings import services as settings_services
 from portal.settings.models import CalendarDay, PolicyVersion
@@ -29,31 +49,50 @@ def dashboard():
     users_by_role = dict(
         db.session.execute(select(User.role, func.count(User.id)).group_by(User.role)).all()
     )
-    pending = db.session.scalar(
-        select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "pending")
+    by_status = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
+                OutboxMessage.status
+            )
+        ).all()
     )
-    return render_template("admin/dashboard.html", users_by_role=users_by_role, pending=pending)
+    return render_template(
+        "admin/dashboard.html",
+        users_by_role=users_by_role,
+        pending=by_status.get("pending", 0) + by_status.get("sending", 0),
+        failed=by_status.get("failed", 0),
+    )
 
 
 @bp.route("/mail")
 def mailbox():
-    """Every email the portal has queued, newest first: the development mailbox."""
+    """Every email the portal has queued, newest first: the development mailbox, and where
+    failed deliveries show with their error and a Retry button."""
     page = request.args.get("page", 1, type=int)
-    if page < 1:
+    status = request.args.get("status", "")
+    if page < 1 or (status and status not in OUTBOX_STATUSES):
         abort(404)
-    total = db.session.scalar(select(func.count(OutboxMessage.id))) or 0
+    query = select(OutboxMessage)
+    count = select(func.count(OutboxMessage.id))
+    if status:
+        query = query.where(OutboxMessage.status == status)
+        count = count.where(OutboxMessage.status == status)
+    total = db.session.scalar(count) or 0
     messages = db.session.scalars(
-        select(OutboxMessage)
-        .order_by(OutboxMessage.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        query.order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
+    failed = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "failed")
+    )
     return render_template(
         "admin/mailbox.html",
         messages=messages,
         page=page,
+        status=status,
+        statuses=OUTBOX_STATUSES,
         has_next=page * PAGE_SIZE < total,
         total=total,
+        failed=failed,
         smtp_configured=bool(current_app.config["MAIL_SERVER"]),
     )
 
@@ -62,6 +101,57 @@ def mailbox():
 def mail_message(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
     return render_template("admin/mail_message.html", message=message)
+
+
+@bp.post("/mail/<int:message_id>/retry")
+def retry_mail(message_id: int):
+    """Send a failed message again (its error stays shown until it goes)."""
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    if retry_message(message):
+        db.session.commit()
+        flash(f"The email to {message.to_address} will be sent again shortly.", "success")
+    else:
+        flash("Only a failed email can be retried; this one has not failed.", "info")
+    return redirect(url_for("admin.mail_message", message_id=message.id))
+
+
+@bp.route("/mail/<int:message_id>/attachments/<int:index>")
+def mail_attachment(message_id: int, index: int):
+    """An attachment as it will be sent (for example the renewal .ics), for checking."""
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    if index >= len(message.attachments or []):
+        abort(404)
+    item = message.attachments[index]
+    filename = "".join(c for c in item["filename"] if c.isalnum() or c in "._-") or "file"
+    return Response(
+        base64.b64decode(item["data"]),
+        mimetype=item["content_type"],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/news", methods=["GET", "POST"])
+def news():
+    """Send a news email to the members who opted in to its topic."""
+    form = NewsForm()
+    if form.validate_on_submit():
+        item = send_news(form.topic.data, form.subject.data, form.body.data, current_user)
+        db.session.commit()
+        label = NEWS_TOPIC_LABELS[NewsTopic(item.topic)]
+        flash(
+            f"“{item.subject}” is queued for {item.recipient_count} "
+            f"member{'s' if item.recipient_count != 1 else ''} who chose {label.lower()}.",
+            "success",
+        )
+        return redirect(url_for("admin.news"))
+    recent = db.session.scalars(select(NewsItem).order_by(NewsItem.id.desc()).limit(10)).all()
+    return render_template(
+        "admin/news.html",
+        form=form,
+        counts=subscriber_counts(),
+        labels={topic.value: label for topic, label in NEWS_TOPIC_LABELS.items()},
+        recent=recent,
+    )
 
 
 # -- the charter calendar and targets ------------------------------------------------------

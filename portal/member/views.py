@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.member import bp
+from portal.member.forms import NewsPreferencesForm
+from portal.notify.news import set_news_topics, subscribed_topics
 from portal.public.templating import london_today
 from portal.requests import live, pages, services
 from portal.requests.forms import MEMBER_FORMS, grade_choices
@@ -46,9 +48,7 @@ def dashboard():
 def requests_live():
     """The dashboard's request lists, for live.js to swap in."""
     context = _dashboard_requests()
-    response = current_app.make_response(
-        render_template("member/_live_requests.html", **context)
-    )
+    response = current_app.make_response(render_template("member/_live_requests.html", **context))
     response.headers["ETag"] = context["etag"]
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Fragment"] = "1"
@@ -67,8 +67,8 @@ def _allowed_forms() -> dict:
         if form_class.kind == Kind.APPLICATION and status != "applicant":
             continue
         if form_class.kind == Kind.UPGRADE and (
-            status != "active" or not grade_choices(current_app.config["MEMBER_GRADES"],
-                                                    membership.grade)
+            status != "active"
+            or not grade_choices(current_app.config["MEMBER_GRADES"], membership.grade)
         ):
             continue
         allowed[slug] = form_class
@@ -77,8 +77,12 @@ def _allowed_forms() -> dict:
 
 @bp.route("/requests/new")
 def new_request():
-    return render_template("requests/choose.html", forms=_allowed_forms(),
-                           endpoint="member.new_request_form", visitor=False)
+    return render_template(
+        "requests/choose.html",
+        forms=_allowed_forms(),
+        endpoint="member.new_request_form",
+        visitor=False,
+    )
 
 
 @bp.route("/requests/new/<slug>", methods=["GET", "POST"])
@@ -99,8 +103,13 @@ def new_request_form(slug: str):
         key = form.submission_key.data or None
         try:
             submission = services.submit_request(
-                form.kind, subject=subject, body=body, requester=user,
-                phone=details.get("phone", ""), details=details, uploads=form.uploads,
+                form.kind,
+                subject=subject,
+                body=body,
+                requester=user,
+                phone=details.get("phone", ""),
+                details=details,
+                uploads=form.uploads,
                 submission_key=key,
             )
             db.session.commit()
@@ -113,8 +122,12 @@ def new_request_form(slug: str):
                 raise
         return redirect(url_for("member.request_confirmation", reference=made.reference))
     form.fresh_key()
-    return render_template("requests/new.html", form=form, visitor=False,
-                           action=url_for("member.new_request_form", slug=slug))
+    return render_template(
+        "requests/new.html",
+        form=form,
+        visitor=False,
+        action=url_for("member.new_request_form", slug=slug),
+    )
 
 
 # ---------------------------------------------------------------------- a request's page
@@ -130,15 +143,20 @@ def _member_page(reference: str) -> pages.RequestPage:
     )
     if found is None:
         abort(404)
-    return pages.RequestPage(found, "member", {"reference": reference},
-                             current_user._get_current_object())
+    return pages.RequestPage(
+        found, "member", {"reference": reference}, current_user._get_current_object()
+    )
 
 
 @bp.route("/requests/<reference>/sent")
 def request_confirmation(reference: str):
     page = _member_page(reference)
-    return render_template("requests/confirmation.html", r=page.request,
-                           promise=pages.promise_summary(page.request), visitor=False)
+    return render_template(
+        "requests/confirmation.html",
+        r=page.request,
+        promise=pages.promise_summary(page.request),
+        visitor=False,
+    )
 
 
 @bp.route("/requests/<reference>")
@@ -174,3 +192,18 @@ def request_rate(reference: str):
 @bp.route("/requests/<reference>/files/<int:attachment_id>")
 def request_file(reference: str, attachment_id: int):
     return pages.download(_member_page(reference), attachment_id)
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+def preferences():
+    """Which news the member wants; service email always goes (docs/NOTIFICATIONS.md)."""
+    form = NewsPreferencesForm()
+    if request.method == "GET":
+        for topic in subscribed_topics(current_user):
+            form[topic].data = True
+    if form.validate_on_submit():
+        set_news_topics(current_user, form.chosen_topics())
+        db.session.commit()
+        flash("Your email choices are saved.", "success")
+        return redirect(url_for("member.preferences"))
+    return render_template("member/preferences.html", form=form)

@@ -1,30 +1,216 @@
-"""Queueing email. Nothing here talks to a mail server: the worker's sender does that."""
+"""Queueing email. Nothing here talks to a mail server: the worker's sender does that.
+
+Every email is written to the outbox in the transaction of the change that causes it, so
+an email is never sent about something that was rolled back, and none is lost while mail
+is down (docs/NOTIFICATIONS.md).
+"""
 
 from __future__ import annotations
 
-from flask import render_template
+import base64
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from email.utils import parseaddr
+
+from flask import current_app, render_template
 from sqlalchemy import select
+from sqlalchemy.dialects import sqlite
 
+from portal.database import utcnow
 from portal.extensions import db
-from portal.notify.models import OutboxMessage
+from portal.notify.models import OutboxMessage, OutboxStatus
 
 
-def queue_email(key: str, to: str, subject: str, template: str, **context) -> OutboxMessage:
+def attachment(filename: str, content_type: str, data: bytes | str) -> dict:
+    """An attachment as the outbox stores it (JSON-safe, data in base64)."""
+    if isinstance(data, str):
+        data = data.encode()
+    return {
+        "filename": filename,
+        "content_type": content_type,
+        "data": base64.b64encode(data).decode("ascii"),
+    }
+
+
+def render_email(template: str, subject: str, **context) -> tuple[str, str]:
+    """The plain-text and HTML bodies from ``templates/email/<template>.txt`` and ``.html``."""
+    text = render_template(f"email/{template}.txt", subject=subject, **context)
+    html = render_template(f"email/{template}.html", subject=subject, **context)
+    return text, html
+
+
+def queue_email(
+    key: str,
+    to: str,
+    subject: str,
+    template: str,
+    *,
+    attachments: Iterable[dict] | None = None,
+    headers: dict[str, str] | None = None,
+    request_id: int | None = None,
+    **context,
+) -> OutboxMessage:
     """Write an email to the outbox in the current transaction.
 
-    Renders ``templates/email/<template>.txt`` and ``.html``. If a message with this key
-    already exists it is returned unchanged: the key is what makes "exactly once" hold.
+    Renders ``templates/email/<template>.txt`` and ``.html`` with ``context``. If a message
+    with this key already exists it is returned unchanged: the key is what makes "exactly
+    once" hold. ``attachments`` are dicts from :func:`attachment`; ``headers`` are extra
+    headers (for example ``List-Unsubscribe``); ``request_id`` ties the email to a customer
+    request, so a delivery failure can be noted on it.
     """
     existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
     if existing is not None:
         return existing
+    body_text, body_html = render_email(template, subject, **context)
     message = OutboxMessage(
         key=key,
         to_address=to,
         subject=subject,
-        body_text=render_template(f"email/{template}.txt", **context),
-        body_html=render_template(f"email/{template}.html", subject=subject, **context),
+        body_text=body_text,
+        body_html=body_html,
+        attachments=list(attachments or []),
+        headers=dict(headers or {}),
+        request_id=request_id,
     )
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def outbox_row(
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    attachments: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
+    request_id: int | None = None,
+    queued_at=None,
+) -> dict:
+    """One outbox row as plain values, for :func:`insert_outbox_rows` (bulk jobs)."""
+    queued_at = queued_at or utcnow()
+    return {
+        "key": key,
+        "to_address": to,
+        "subject": subject,
+        "body_text": body_text,
+        "body_html": body_html,
+        "attachments": attachments or [],
+        "headers": headers or {},
+        "request_id": request_id,
+        "status": OutboxStatus.PENDING.value,
+        "attempts": 0,
+        "last_error": "",
+        "created_at": queued_at,
+        "next_attempt_at": queued_at,
+    }
+
+
+def insert_outbox_rows(rows: list[dict]) -> int:
+    """Insert many outbox rows (from :func:`outbox_row`), skipping keys already queued.
+
+    For jobs that queue thousands of emails. On PostgreSQL the rows are streamed with ``COPY``
+    into a temporary table and moved with one ``INSERT ... SELECT ... ON CONFLICT DO
+    NOTHING`` (several times faster than multi-row ``INSERT`` for rows of a few kilobytes);
+    elsewhere one multi-row insert per call. Either way a key queued before, or by a run
+    overlapping this one, is skipped, which keeps "once per key". Returns how many were new.
+    """
+    if not rows:
+        return 0
+    table = OutboxMessage.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _copy_outbox_rows(rows)
+    stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"])
+    return len(db.session.execute(stmt.returning(table.c.id), rows).all())
+
+
+_JSON_COLUMNS = ("attachments", "headers")
+
+
+def _copy_outbox_rows(rows: list[dict]) -> int:
+    columns = list(rows[0])
+    names = ", ".join(columns)
+    # The session's own connection, so the rows are part of the job's one transaction.
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS outbox_stage "
+            "(LIKE outbox_message INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE outbox_stage")
+        with cursor.copy(f"COPY outbox_stage ({names}) FROM STDIN") as copy:  # noqa: S608
+            for row in rows:
+                copy.write_row(
+                    [json.dumps(row[c]) if c in _JSON_COLUMNS else row[c] for c in columns]
+                )
+        cursor.execute(
+            f"INSERT INTO outbox_message ({names}) SELECT {names} FROM outbox_stage "  # noqa: S608
+            "ON CONFLICT (key) DO NOTHING"
+        )
+        return cursor.rowcount
+
+
+def message_id_for(key: str) -> str:
+    """A ``Message-ID`` that depends only on the outbox key.
+
+    A copy re-sent after a crash (see the sender) carries the same Message-ID as the first,
+    so mail systems and people can tell it is the same message.
+    """
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    if isinstance(sender, tuple):
+        sender = sender[1]
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "portal.invalid"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    return f"<{digest}@{domain}>"
+
+
+def retry_message(message: OutboxMessage) -> bool:
+    """Put a failed message back in the queue for the sender's next run (admin action).
+
+    Its attempts start again from nought; the last error stays visible until it is sent.
+    Returns False (and changes nothing) if the message had not failed.
+    """
+    if message.status != OutboxStatus.FAILED.value:
+        return False
+    message.status = OutboxStatus.PENDING.value
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    message.lease_expires_at = None
+    db.session.flush()
+    return True
+
+
+# -- what happens when a message fails for good -------------------------------------------
+
+FailureHook = Callable[[OutboxMessage], None]
+_failure_hooks: list[FailureHook] = []
+
+
+def on_message_failed(hook: FailureHook) -> FailureHook:
+    """Register ``hook(message)`` to run when a message is marked failed for good.
+
+    The requests area registers one that adds an internal note to ``message.request_id``.
+    Hooks run in the sender's transaction, so what they add is committed with the failure;
+    they should add rows and not commit. Usable as a decorator.
+    """
+    if hook not in _failure_hooks:
+        _failure_hooks.append(hook)
+    return hook
+
+
+def remove_failure_hook(hook: FailureHook) -> None:
+    if hook in _failure_hooks:
+        _failure_hooks.remove(hook)
+
+
+def message_failed(message: OutboxMessage) -> None:
+    """Tell every registered hook that ``message`` failed; a broken hook is logged, not fatal,
+    because the failure itself must still be recorded."""
+    for hook in list(_failure_hooks):
+        try:
+            hook(message)
+        except Exception:
+            current_app.logger.exception("failure hook %r raised for %s", hook, message.key)

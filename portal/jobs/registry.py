@@ -1,0 +1,88 @@
+"""Every scheduled job: a name, a function ``func(now) -> summary``, and when it runs.
+
+Adding a job is one entry in ``JOBS``: write ``func(now: datetime) -> str`` (idempotent:
+running it twice, or after a crash, must do nothing extra), then, for example::
+
+    Job("charter-watch", charter_watch, every(minutes=5), "Alert staff to at-risk requests"),
+    Job("certificates", certificates, daily(hour=8), "Certificates near dispatch date"),
+
+``flask worker`` schedules every job, ``flask jobs list`` shows them with their next run, and
+``flask jobs run NAME --now ISO`` runs one once as of an instant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from portal.charter import LONDON
+from portal.jobs.mail import send_outbox
+from portal.jobs.renewals import renewal_reminders
+
+TriggerFactory = Callable[[dict], BaseTrigger]
+
+
+def every(
+    *, seconds: int = 0, minutes: int = 0, hours: int = 0, setting: str | None = None
+) -> TriggerFactory:
+    """An interval trigger; ``setting`` names a config key (in seconds) that overrides it."""
+
+    def build(config: dict) -> BaseTrigger:
+        if setting and config.get(setting):
+            return IntervalTrigger(seconds=int(config[setting]), timezone=LONDON)
+        return IntervalTrigger(seconds=seconds, minutes=minutes, hours=hours, timezone=LONDON)
+
+    return build
+
+
+def daily(*, hour: int = 0, minute: int = 0, hour_setting: str | None = None) -> TriggerFactory:
+    """Once a day at a London wall-clock time (British Summer Time followed)."""
+
+    def build(config: dict) -> BaseTrigger:
+        at_hour = int(config[hour_setting]) if hour_setting and hour_setting in config else hour
+        return CronTrigger(hour=at_hour, minute=minute, timezone=LONDON)
+
+    return build
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    func: Callable[[datetime], object]
+    trigger: TriggerFactory
+    description: str
+    # Also run as soon as the worker becomes active: catches up on what fell due while no
+    # worker was running.
+    run_at_startup: bool = False
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job(
+            "send-outbox",
+            send_outbox,
+            every(seconds=30, setting="OUTBOX_SEND_SECONDS"),
+            "Send pending email, retrying temporary failures with backoff",
+            run_at_startup=True,
+        ),
+        Job(
+            "renewal-reminders",
+            renewal_reminders,
+            daily(hour=7, hour_setting="RENEWAL_REMINDER_HOUR"),
+            "Queue renewal reminders four weeks before each renewal date",
+            run_at_startup=True,
+        ),
+    )
+}
+
+
+def next_run(job: Job, config: dict, now: datetime) -> datetime | None:
+    """When the scheduler would next run ``job`` after ``now`` (London time)."""
+    trigger = job.trigger(config)
+    return trigger.get_next_fire_time(None, now.astimezone(LONDON))

@@ -1,0 +1,380 @@
+"""Delivering the outbox over SMTP: claim, send, mark, with retries and a crash guarantee.
+
+The life of a message (docs/NOTIFICATIONS.md states the guarantee in full):
+
+1. **claim**: a sender moves up to a batch of due messages from ``pending`` (or from
+   ``sending`` whose lease has run out) to ``sending``, sets ``lease_expires_at`` and adds one
+   to ``attempts``, then commits. On PostgreSQL the candidates are chosen with
+   ``SELECT ... FOR UPDATE SKIP LOCKED`` so concurrent senders take disjoint batches; on
+   both databases the update re-checks the status, so a row two senders raced for goes to
+   one of them only.
+2. **send**: each message goes over one SMTP connection per batch, with a connect and a read
+   timeout, and a ``Message-ID`` derived from its outbox key.
+3. **mark**: straight after the server accepts it, the message is marked ``sent`` and that is
+   committed (one commit per message keeps the window in step 5 to one message).
+4. A temporary failure (connection refused, timeout, 4xx) puts it back to ``pending`` with
+   exponential backoff; a permanent one (5xx) or too many attempts marks it ``failed`` and
+   runs the failure hooks.
+5. If the sender dies between 2 and 3, the message stays ``sending`` until its lease runs out,
+   and is then sent again with the same Message-ID: delivery is at least once, and a
+   duplicate is possible only for a message in flight at the moment of the crash.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import smtplib
+import socket
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email import policy
+
+from flask import current_app
+from flask_mail import Attachment, Connection, Message
+from sqlalchemy import and_, or_, select, text, update
+
+from portal.database import utcnow
+from portal.extensions import db
+from portal.notify.models import OutboxMessage, OutboxStatus
+from portal.notify.services import message_failed, message_id_for
+
+log = logging.getLogger("portal.mail")
+
+# A batch stops this long before its lease runs out, so no message is sent under a lease
+# another sender may already have taken over.
+LEASE_MARGIN_SECONDS = 5
+
+
+class TimeoutConnection(Connection):
+    """Flask-Mail's connection with timeouts: Flask-Mail 0.10 opens ``smtplib.SMTP`` with
+    none, so a server that accepts the connection and then says nothing would hang the
+    sender for ever."""
+
+    def __init__(self, connect_timeout: float, read_timeout: float) -> None:
+        super().__init__(current_app.extensions["mail"])
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+
+    def configure_host(self) -> smtplib.SMTP:
+        m = self.mail
+        smtp_class = smtplib.SMTP_SSL if m.use_ssl else smtplib.SMTP
+        host = smtp_class(m.server, m.port, timeout=self.connect_timeout)
+        if host.sock is not None:
+            host.sock.settimeout(self.read_timeout)
+        host.set_debuglevel(int(m.debug))
+        if m.use_tls:
+            host.starttls()
+        if m.username and m.password:
+            host.login(m.username, m.password)
+        return host
+
+    def close_quietly(self) -> None:
+        """QUIT if we can; a connection that already broke is simply dropped."""
+        if self.host is None:
+            return
+        try:
+            self.host.quit()
+        except (smtplib.SMTPException, OSError):
+            self.host.close()
+        self.host = None
+
+
+@dataclass
+class SendReport:
+    claimed: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    connection_failed: bool = False
+
+    def add(self, other: SendReport) -> None:
+        self.claimed += other.claimed
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.connection_failed = self.connection_failed or other.connection_failed
+
+    def __str__(self) -> str:
+        text = (
+            f"claimed {self.claimed}, sent {self.sent}, "
+            f"retrying {self.retrying}, failed {self.failed}"
+        )
+        return text + (" (mail server unreachable)" if self.connection_failed else "")
+
+
+class _ConnectionLost(Exception):
+    """The SMTP connection broke mid-batch; the rest of the batch waits for the next run."""
+
+
+def _setting(name: str):
+    return current_app.config[name]
+
+
+def _due(now: datetime):
+    return or_(
+        and_(
+            OutboxMessage.status == OutboxStatus.PENDING.value,
+            OutboxMessage.next_attempt_at <= now,
+        ),
+        and_(
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+            OutboxMessage.lease_expires_at <= now,
+        ),
+    )
+
+
+def claim_batch(now: datetime, limit: int, lease_seconds: float) -> list[int]:
+    """Take up to ``limit`` due messages for this sender and commit the claim.
+
+    Returns their ids, oldest first. See the module docstring for why this is safe with
+    several senders.
+    """
+    candidates = (
+        select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Chosen once, in a materialised CTE: as "WHERE id IN (subquery)" PostgreSQL may run
+        # the LIMIT ... SKIP LOCKED subquery more than once and claim more than ``limit``.
+        chosen = candidates.with_for_update(skip_locked=True).cte("chosen")
+        chosen = chosen.prefix_with("MATERIALIZED")
+    else:
+        chosen = candidates.cte("chosen")
+    claimed = db.session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == chosen.c.id, _due(now))
+        .values(
+            status=OutboxStatus.SENDING.value,
+            lease_expires_at=now + timedelta(seconds=lease_seconds),
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    db.session.commit()
+    return sorted(claimed)
+
+
+# CRLF line endings, and lines up to RFC 5322's hard limit of 998 characters, so a long
+# List-Unsubscribe URL is not folded into a value with a leading space. compat32 serialises
+# about twice as fast as Flask-Mail's policy.SMTP, whose header re-parsing was most of the
+# sender's time per message; Flask-Mail has already encoded the headers that may hold
+# non-ASCII text (subject, addresses).
+_WIRE_POLICY = policy.compat32.clone(linesep="\r\n", max_line_length=998)
+
+
+class WireMessage(Message):
+    """Flask-Mail's message, serialised with a faster policy that still writes CRLF."""
+
+    def as_bytes(self) -> bytes:
+        mime = self._message()
+        mime.policy = _WIRE_POLICY
+        return mime.as_bytes(policy=_WIRE_POLICY)
+
+
+def build_message(message: OutboxMessage) -> Message:
+    """The Flask-Mail message for an outbox row."""
+    built = WireMessage(
+        subject=message.subject,
+        recipients=[message.to_address],
+        body=message.body_text,
+        html=message.body_html or None,
+        extra_headers=dict(message.headers or {}) or None,
+        attachments=[
+            Attachment(
+                filename=item["filename"],
+                content_type=item["content_type"],
+                data=base64.b64decode(item["data"]),
+            )
+            for item in (message.attachments or [])
+        ],
+    )
+    built.msgId = message_id_for(message.key)
+    return built
+
+
+def _backoff(attempts: int) -> timedelta:
+    base = _setting("MAIL_RETRY_BASE_SECONDS")
+    cap = _setting("MAIL_RETRY_MAX_SECONDS")
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), cap))
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        parts = [
+            f"{address}: {code} {reply.decode(errors='replace')}"
+            for address, (code, reply) in exc.recipients.items()
+        ]
+        return "Recipient refused: " + "; ".join(parts)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        reply = exc.smtp_error
+        if isinstance(reply, bytes):
+            reply = reply.decode(errors="replace")
+        return f"{type(exc).__name__}: {exc.smtp_code} {reply}"
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return "Timed out talking to the mail server"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _smtp_code(exc: BaseException) -> int | None:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in exc.recipients.values()]
+        return max(codes) if codes else None
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code
+    return None
+
+
+def _mark_sent(message: OutboxMessage) -> None:
+    message.status = OutboxStatus.SENT.value
+    message.sent_at = utcnow()
+    message.lease_expires_at = None
+    message.last_error = ""
+    db.session.commit()
+
+
+def _mark_failed(message: OutboxMessage, error: str) -> None:
+    message.status = OutboxStatus.FAILED.value
+    message.last_error = error[:2000]
+    message.lease_expires_at = None
+    message_failed(message)
+    log.warning("mail %s to %s failed: %s", message.key, message.to_address, error)
+
+
+def _mark_temporary(message: OutboxMessage, error: str, now: datetime) -> bool:
+    """Back to pending with backoff; failed once it has had its attempts. True if retrying."""
+    if message.attempts >= _setting("MAIL_MAX_ATTEMPTS"):
+        _mark_failed(message, f"Gave up after {message.attempts} attempts. {error}")
+        return False
+    message.status = OutboxStatus.PENDING.value
+    message.last_error = error[:2000]
+    message.lease_expires_at = None
+    message.next_attempt_at = now + _backoff(message.attempts)
+    return True
+
+
+def _release(message: OutboxMessage) -> None:
+    """Hand back a claimed message that was not attempted, without using up an attempt."""
+    message.status = OutboxStatus.PENDING.value
+    message.attempts = max(message.attempts - 1, 0)
+    message.lease_expires_at = None
+
+
+def deliver_batch(ids: list[int], now: datetime, lease_seconds: float) -> SendReport:
+    """Send the claimed messages over one SMTP connection (steps 2 to 4)."""
+    report = SendReport(claimed=len(ids))
+    messages = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+    ).all()
+    deadline = time.monotonic() + lease_seconds - LEASE_MARGIN_SECONDS
+    connection = TimeoutConnection(
+        _setting("MAIL_CONNECT_TIMEOUT"), _setting("MAIL_TIMEOUT")
+    )
+    # The claimed rows are this sender's while its lease runs, so what it holds in memory
+    # stays true across its own commits; not expiring them saves a reload per message.
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # "Sent" marks do not wait for the disk: if this sender dies the server still has
+        # each commit; only a crash of PostgreSQL itself in the next moment could lose one,
+        # and that message is then sent again with the same Message-ID
+        # (docs/NOTIFICATIONS.md). Waiting for a flush per message would cap the sender at
+        # the disk's sync rate. Reset below, before the connection goes back to the pool.
+        session.execute(text("SET synchronous_commit TO OFF"))
+    try:
+        try:
+            connection.host = connection.configure_host()
+        except (smtplib.SMTPException, OSError) as exc:
+            raise _ConnectionLost(_error_text(exc)) from exc
+        for index, message in enumerate(messages):
+            if time.monotonic() > deadline:
+                for rest in messages[index:]:
+                    _release(rest)
+                break
+            if message.attempts > _setting("MAIL_MAX_ATTEMPTS"):
+                # Only a sender that died mid-send leaves a message to come back this often.
+                _mark_failed(message, f"Gave up after {message.attempts - 1} attempts.")
+                report.failed += 1
+                db.session.commit()
+                continue
+            try:
+                built = build_message(message)
+                connection.send(built)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+                code = _smtp_code(exc)
+                if code is not None and 400 <= code < 500:
+                    if _mark_temporary(message, _error_text(exc), now):
+                        report.retrying += 1
+                    else:
+                        report.failed += 1
+                elif code == 421:  # the server is closing the connection: try again later
+                    raise _ConnectionLost(_error_text(exc)) from exc
+                else:
+                    _mark_failed(message, _error_text(exc))
+                    report.failed += 1
+                db.session.commit()
+                continue
+            except (smtplib.SMTPException, OSError) as exc:
+                # The connection is gone; whether this message arrived is unknown, so it is
+                # retried (at least once), and the rest of the batch waits for the next run.
+                for rest in messages[index:]:
+                    if _mark_temporary(rest, _error_text(exc), now):
+                        report.retrying += 1
+                    else:
+                        report.failed += 1
+                db.session.commit()
+                report.connection_failed = True
+                return report
+            except Exception as exc:  # a message that cannot be built will never send
+                _mark_failed(message, f"Could not build the message: {exc}")
+                report.failed += 1
+                db.session.commit()
+                continue
+            _mark_sent(message)
+            report.sent += 1
+    except _ConnectionLost as lost:
+        for message in messages:
+            if message.status != OutboxStatus.SENDING.value:
+                continue
+            if _mark_temporary(message, str(lost), now):
+                report.retrying += 1
+            else:
+                report.failed += 1
+        db.session.commit()
+        report.connection_failed = True
+    finally:
+        connection.close_quietly()
+        session.expire_on_commit = expire_on_commit
+        if postgres:
+            session.execute(text("RESET synchronous_commit"))
+    db.session.commit()
+    return report
+
+
+def send_pending(now: datetime | None = None, max_batches: int | None = None) -> SendReport:
+    """Send every due message, a batch at a time, until none is left or the server is down.
+
+    Does nothing without ``MAIL_SERVER``: mail then stays in the outbox, where admins read it
+    in the development mailbox. ``MAIL_SERVER`` alone decides: Flask-Mail's
+    ``MAIL_SUPPRESS_SEND`` (on whenever TESTING is) is not consulted, so tests that point
+    ``MAIL_SERVER`` at a loopback server get real SMTP.
+    """
+    report = SendReport()
+    if not current_app.config["MAIL_SERVER"]:
+        return report
+    now = now or utcnow()
+    batch_size = _setting("MAIL_BATCH_SIZE")
+    lease = _setting("MAIL_SEND_LEASE_SECONDS")
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        ids = claim_batch(now, batch_size, lease)
+        if not ids:
+            break
+        batches += 1
+        result = deliver_batch(ids, now, lease)
+        report.add(result)
+        if result.connection_failed or len(ids) < batch_size:
+            break
+    return report
