@@ -89,7 +89,14 @@ def own_domains() -> set[str]:
 
 
 def queue_acknowledgement_email(
-    *, key: str, to: str, name: str, request: CreatedRequest, subject: str, clock_reason: str | None
+    *,
+    key: str,
+    to: str,
+    name: str,
+    request: CreatedRequest,
+    subject: str,
+    clock_reason: str | None,
+    request_id: int | None = None,
 ) -> None:
     """The acknowledgement a new emailed request gets (CHARTER §2 and §6: the reference,
     the promised date, and why the clock started later than the email arrived, if it did).
@@ -101,6 +108,8 @@ def queue_acknowledgement_email(
         to,
         f"We have your email: {request.reference}",
         "inbound_acknowledgement",
+        headers={"Auto-Submitted": "auto-replied"},
+        request_id=request_id,
         reference=request.reference,
         due_explanation=request.due_explanation,
         clock_reason=clock_reason,

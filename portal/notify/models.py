@@ -51,8 +51,12 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
-    # The foreign key to the request table is added when the requests area lands.
-    request_id: Mapped[int | None] = mapped_column(index=True)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_request.id", ondelete="SET NULL"), index=True
+    )
+    # Derived from the key (see notify.services.message_id_for) and kept, so a customer's
+    # emailed reply can be threaded back to its request by In-Reply-To / References.
+    message_id: Mapped[str | None] = mapped_column(String(200), index=True)
     status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")

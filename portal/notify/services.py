@@ -70,8 +70,9 @@ def queue_email(
         body_text=body_text,
         body_html=body_html,
         attachments=list(attachments or []),
-        headers=dict(headers or {}),
+        headers=_with_auto_submitted(headers),
         request_id=request_id,
+        message_id=message_id_for(key),
     )
     db.session.add(message)
     db.session.flush()
@@ -99,8 +100,9 @@ def outbox_row(
         "body_text": body_text,
         "body_html": body_html,
         "attachments": attachments or [],
-        "headers": headers or {},
+        "headers": _with_auto_submitted(headers),
         "request_id": request_id,
+        "message_id": message_id_for(key),
         "status": OutboxStatus.PENDING.value,
         "attempts": 0,
         "last_error": "",
@@ -151,6 +153,23 @@ def _copy_outbox_rows(rows: list[dict]) -> int:
             "ON CONFLICT (key) DO NOTHING"
         )
         return cursor.rowcount
+
+
+def _with_auto_submitted(headers: dict[str, str] | None) -> dict[str, str]:
+    """Every email the portal sends is machine-made: say so (RFC 3834), so auto-responders
+    do not answer it and no loop starts; an acknowledgement may say ``auto-replied``."""
+    result = dict(headers or {})
+    result.setdefault("Auto-Submitted", "auto-generated")
+    return result
+
+
+def request_id_for_message_id(message_id: str) -> int | None:
+    """The request an email we sent was about, from its Message-ID (for inbound threading)."""
+    return db.session.scalar(
+        select(OutboxMessage.request_id)
+        .where(OutboxMessage.message_id == message_id.strip(), OutboxMessage.request_id.isnot(None))
+        .limit(1)
+    )
 
 
 def message_id_for(key: str) -> str:

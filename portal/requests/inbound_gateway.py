@@ -114,4 +114,5 @@ class PortalRequestGateway:
             services.add_system_note(request, note)
 
     def queue_acknowledgement(self, **kwargs) -> None:
-        queue_acknowledgement_email(**kwargs)
+        # Tied to the request, so a reply to the acknowledgement threads back to it.
+        queue_acknowledgement_email(request_id=kwargs["request"].id, **kwargs)

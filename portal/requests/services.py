@@ -25,7 +25,8 @@ from portal.accounts.models import Organisation, User
 from portal.charter import clock_start, due_at, extend_for_pause, format_london, update_due
 from portal.database import utcnow
 from portal.extensions import db
-from portal.notify.services import queue_email
+from portal.notify.services import on_message_failed, queue_email
+from portal.notify.status import queue_satisfaction_request
 from portal.requests import files
 from portal.requests.models import (
     KIND_LABELS,
@@ -160,11 +161,27 @@ def _email_customer(request: ServiceRequest, event: RequestEvent, subject: str, 
         request.requester_email,
         f"{subject} ({request.reference})",
         template,
+        request_id=request.id,
         request=request,
         event=event,
         link=customer_link(request),
         **context,
     )
+
+
+@on_message_failed
+def _note_undelivered(message) -> None:
+    """An email about a request that could not be delivered becomes a note for staff, so
+    they know to reach the customer another way (issue #7)."""
+    if message.request_id is None:
+        return
+    request = db.session.get(ServiceRequest, message.request_id)
+    if request is not None:
+        add_system_note(
+            request,
+            f"We could not deliver the email “{message.subject}” to {message.to_address}: "
+            f"{message.last_error or 'the mail server refused it'}",
+        )
 
 
 def alert_assignee(request: ServiceRequest) -> None:
@@ -179,6 +196,7 @@ def alert_assignee(request: ServiceRequest) -> None:
         f"New {KIND_LABELS[Kind(request.kind)].lower()} {request.reference}, due "
         f"{format_london(request.response_due_at)}",
         "staff_new_request",
+        request_id=request.id,
         request=request,
         staff=request.assignee,
         link=f"{base}/staff/requests/{request.reference}",
@@ -670,6 +688,15 @@ def _resolve(request: ServiceRequest, staff: User, now: datetime, first_time: bo
     _meet_promise(request, now)
     if request.first_reply_at is None:
         request.first_reply_at = now
+    if request.satisfaction_rating is None:
+        # One invitation per request to rate us; the rating itself needs the page's button.
+        queue_satisfaction_request(
+            to=request.requester_email,
+            first_name=request.requester_name.split(" ", 1)[0],
+            request_id=request.id,
+            reference=request.reference,
+            link=customer_link(request),
+        )
     return _event(request, EventKind.RESOLVED, staff, now=now, first_time=first_time)
 
 

@@ -71,3 +71,23 @@ def test_a_reply_threads_by_reference_and_resumes_the_request(app, imap_server, 
     assert request.status == "with_team"
     replies = [e for e in request.events if e.kind == "customer_reply"]
     assert replies and "1 High Street" in replies[-1].body
+
+
+def test_a_reply_to_our_acknowledgement_threads_by_its_headers(app, imap_server, mailbox):
+    from portal.notify.models import OutboxMessage
+
+    imap_server.append(mailbox, build(), TUESDAY_1030)
+    poll_mailboxes(gateway=PortalRequestGateway())
+    [request] = _requests()
+    ack = db.session.scalar(select(OutboxMessage).where(OutboxMessage.request_id == request.id))
+    assert ack.headers["Auto-Submitted"] == "auto-replied"
+    reply = build(
+        subject="Re: We have your email",
+        body="One more thing.",
+        headers={"In-Reply-To": ack.message_id, "References": ack.message_id},
+        message_id="<second@example.test>",
+    )
+    imap_server.append(mailbox, reply, TUESDAY_1030)
+    poll_mailboxes(gateway=PortalRequestGateway())
+    [request] = _requests()
+    assert [e.body for e in request.events if e.kind == "customer_reply"] == ["One more thing."]

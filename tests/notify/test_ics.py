@@ -23,7 +23,9 @@ def test_text_values_are_escaped():
 
 def test_an_all_day_event_has_the_required_properties():
     text = all_day_event(
-        "uid-1@example", date(2027, 2, 28), "Renewal; due, now",
+        "uid-1@example",
+        date(2027, 2, 28),
+        "Renewal; due, now",
         description="Line one\nLine two " + "x" * 80,
         stamp=datetime(2027, 1, 31, 9, 0, tzinfo=UTC),
     )

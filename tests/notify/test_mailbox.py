@@ -13,8 +13,15 @@ from portal.notify.services import attachment, queue_email
 
 def _failed(**fields) -> OutboxMessage:
     message = queue_email(
-        "failed:1", "gone@example.test", "Your reply", "status_update",
-        first_name="G", headline="h", reference="Q-1", link="http://localhost/", **fields
+        "failed:1",
+        "gone@example.test",
+        "Your reply",
+        "status_update",
+        first_name="G",
+        headline="h",
+        reference="Q-1",
+        link="http://localhost/",
+        **fields,
     )
     message.status = "failed"
     message.attempts = 8
@@ -74,9 +81,15 @@ def test_only_admins_can_retry(signed_in_as):
 def test_attachments_can_be_opened_from_the_mailbox(signed_in_as):
     client, _admin = signed_in_as("admin")
     message = queue_email(
-        "ics:1", "m@example.test", "Renewal", "status_update",
+        "ics:1",
+        "m@example.test",
+        "Renewal",
+        "status_update",
         attachments=[attachment("renewal.ics", "text/calendar", "BEGIN:VCALENDAR\r\n")],
-        first_name="M", headline="h", reference="R", link="http://localhost/",
+        first_name="M",
+        headline="h",
+        reference="R",
+        link="http://localhost/",
     )
     db.session.commit()
     page = client.get(f"/admin/mail/{message.id}").get_data(as_text=True)

@@ -102,9 +102,7 @@ def test_one_click_unsubscribe_by_post_needs_no_sign_in_or_csrf(app, client):
     db.session.commit()
     token = unsubscribe_token(user.id, "events")
 
-    response = client.post(
-        f"/email/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"}
-    )
+    response = client.post(f"/email/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"})
 
     assert response.status_code == 200
     assert "will not get news about events" in response.get_data(as_text=True)
@@ -175,9 +173,7 @@ def test_the_news_form_keeps_what_was_typed_and_says_what_is_missing(signed_in_a
     assert "There is a problem" in text and "Enter a subject." in text
     assert "Draft text kept" in text
     bad_topic = client.post("/admin/news", data={"topic": "gossip", "subject": "s", "body": "b"})
-    assert bad_topic.status_code == 200 and "Not a valid choice" in bad_topic.get_data(
-        as_text=True
-    )
+    assert bad_topic.status_code == 200 and "Not a valid choice" in bad_topic.get_data(as_text=True)
     assert db.session.scalar(select(NewsItem)) is None
 
 

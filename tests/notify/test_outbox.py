@@ -21,18 +21,32 @@ def _row(key: str, **fields) -> dict:
     )
 
 
-def test_queue_email_is_once_per_key(app):
+def test_queue_email_is_once_per_key(app, request_id):
     first = queue_email(
-        "k:1", "a@example.test", "One", "status_update",
-        first_name="A", headline="h", reference="R", link="http://localhost/", request_id=9,
+        "k:1",
+        "a@example.test",
+        "One",
+        "status_update",
+        first_name="A",
+        headline="h",
+        reference="R",
+        link="http://localhost/",
+        request_id=request_id,
     )
     second = queue_email(
-        "k:1", "b@example.test", "Two", "status_update",
-        first_name="B", headline="h", reference="R", link="http://localhost/",
+        "k:1",
+        "b@example.test",
+        "Two",
+        "status_update",
+        first_name="B",
+        headline="h",
+        reference="R",
+        link="http://localhost/",
     )
     assert second.id == first.id and second.to_address == "a@example.test"
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
-    assert first.request_id == 9 and first.attachments == [] and first.headers == {}
+    assert first.request_id == request_id and first.attachments == []
+    assert first.headers == {"Auto-Submitted": "auto-generated"}
 
 
 def test_bulk_insert_skips_keys_already_queued(app):
@@ -45,7 +59,7 @@ def test_bulk_insert_skips_keys_already_queued(app):
     rows = {m.key: m for m in db.session.scalars(select(OutboxMessage))}
     assert set(rows) == {"b:1", "b:2", "b:3"}
     assert rows["b:1"].attachments == [ics]
-    assert rows["b:3"].headers == {"X-Test": "yes"}
+    assert rows["b:3"].headers == {"X-Test": "yes", "Auto-Submitted": "auto-generated"}
     assert rows["b:2"].request_id is None and rows["b:2"].status == "pending"
     assert rows["b:2"].created_at.tzinfo is not None
 

@@ -139,9 +139,11 @@ def failures():
     remove_failure_hook(hook)
 
 
-def test_permanent_refusal_fails_the_message_and_tells_the_hook(mail_config, app, smtp, failures):
+def test_permanent_refusal_fails_the_message_and_tells_the_hook(
+    mail_config, app, smtp, failures, request_id
+):
     smtp.handler.refuse["person1@example.test"] = "550 5.1.1 No such mailbox"
-    _queue(3, request_id=42)
+    _queue(3, request_id=request_id)
 
     report = send_pending()
 
@@ -149,13 +151,11 @@ def test_permanent_refusal_fails_the_message_and_tells_the_hook(mail_config, app
     assert _statuses() == {"test:0": "sent", "test:1": "failed", "test:2": "sent"}
     failed = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == "test:1"))
     assert "550" in failed.last_error and "No such mailbox" in failed.last_error
-    assert failures == [("test:1", 42, failed.last_error)]
+    assert failures == [("test:1", request_id, failed.last_error)]
     assert send_pending(utcnow() + timedelta(days=1)).claimed == 0  # failed stays failed
 
 
-def test_temporary_refusal_retries_then_fails_after_max_attempts(
-    mail_config, app, smtp, failures
-):
+def test_temporary_refusal_retries_then_fails_after_max_attempts(mail_config, app, smtp, failures):
     app.config["MAIL_MAX_ATTEMPTS"] = 3
     smtp.handler.refuse["person0@example.test"] = "450 4.2.0 Mailbox busy"
     _queue(1)
@@ -305,9 +305,7 @@ def test_a_claim_skips_rows_another_sender_holds(mail_config, app, backend):
     with db.engine.connect() as other:
         other.begin()
         other.execute(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.id.in_(ids[:5]))
-            .with_for_update()
+            select(OutboxMessage.id).where(OutboxMessage.id.in_(ids[:5])).with_for_update()
         ).all()
         db.session.execute(text("SET lock_timeout = '2s'"))
         claimed = sender.claim_batch(utcnow(), 10, 60)
@@ -317,10 +315,15 @@ def test_a_claim_skips_rows_another_sender_holds(mail_config, app, backend):
 
 def test_non_ascii_subjects_names_and_bodies_arrive_intact(mail_config, app, smtp):
     queue_email(
-        "accents", "zoe@example.test", "Renewal – Zoë’s reminder", "status_update",
+        "accents",
+        "zoe@example.test",
+        "Renewal – Zoë’s reminder",
+        "status_update",
         headers={"List-Unsubscribe": "<http://localhost/email/unsubscribe/" + "x" * 120 + ">"},
         attachments=[attachment("renewal.ics", "text/calendar", "SUMMARY:Zoë\r\n")],
-        first_name="Zoë", headline="Ça marche – “quoted”", reference="R-1",
+        first_name="Zoë",
+        headline="Ça marche – “quoted”",
+        reference="R-1",
         link="http://localhost/",
     )
     db.session.commit()
