@@ -22,7 +22,12 @@ from portal.requests import files, live, services
 from portal.requests.forms import AcceptForm, DiscussForm, RatingForm, ReplyForm
 from portal.requests.models import ResolutionState, ServiceRequest, Status
 
-ENDPOINTS = {"member": "member.request_", "visitor": "requests.private_"}
+ENDPOINTS = {
+    "member": "member.request_",
+    "visitor": "requests.private_",
+    # Staff reach every request from the console; the staff blueprint checks the role.
+    "staff": "staff.request_",
+}
 
 
 @dataclass
