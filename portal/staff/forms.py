@@ -17,7 +17,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
 from portal.auth.forms import EmailAddress
 from portal.requests.forms import BODY_MAX, PhoneNumber, _attachments
@@ -70,6 +70,18 @@ class VersionedForm(FlaskForm):
     def seen_event_id(self) -> int:
         value = (self.seen_event.data or "").strip()
         return int(value) if value.isdigit() and len(value) < 12 else 0
+
+
+class Chosen:
+    """A choice must be made; unlike InputRequired it adds no ``required`` attribute, which
+    HTML does not allow on a select whose first option is a real choice."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            raise StopValidation(self.message)
 
 
 def _strip(value):
@@ -138,7 +150,7 @@ STATUS_CHOICES = [
 class StatusForm(VersionedForm):
     error_field = "status"
     status = SelectField("Status", choices=STATUS_CHOICES,
-                         validators=[InputRequired(message="Choose a status.")])
+                         validators=[Chosen("Choose a status.")])
     submit = SubmitField("Change status")
 
 
@@ -241,7 +253,7 @@ class LogContactForm(FlaskForm):
     phone = TelField("Phone number (optional)", validators=[Optional(), Length(max=40),
                                                             PhoneNumber()])
     kind = SelectField("Kind of request", choices=LOG_KINDS,
-                       validators=[InputRequired(message="Choose the kind of request.")])
+                       validators=[Chosen("Choose the kind of request.")])
     channel = RadioField("How did it arrive?", choices=LOG_CHANNELS,
                          validators=[InputRequired(message="Choose how it arrived.")])
     received_on = DayField("Date it arrived",
@@ -260,7 +272,7 @@ class LogContactForm(FlaskForm):
 
 class ReusableReplyForm(FlaskForm):
     kind = SelectField("Kind of request", choices=[],
-                       validators=[InputRequired(message="Choose the kind of request.")])
+                       validators=[Chosen("Choose the kind of request.")])
     title = StringField("Title", filters=[_strip], validators=[
         DataRequired(message="Enter a title."),
         Length(max=120, message="The title must be 120 characters or fewer.")])
