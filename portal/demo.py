@@ -327,4 +327,9 @@ def _demo_queue(rng: random.Random) -> None:
         if request.status != "answered":
             services.wait_for_customer(request, request.assignee or staff[0],
                                        "Could you send us your membership number, please?")
+    # Services stamp events "now"; place them between receipt and now, like the real days.
+    for request in made:
+        step = (now - request.received_at) / (len(request.events) + 1)
+        for n, event in enumerate(request.events):
+            event.created_at = request.received_at + step * n
     db.session.flush()

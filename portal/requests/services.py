@@ -6,7 +6,9 @@ a job) commits once. A :class:`RequestError` carries a message fit to show the p
 
 The functions the staff console calls are at the end: ``staff_reply``, ``add_internal_note``,
 ``set_status``, ``wait_for_customer``, ``resume``, ``propose_resolution_date``, ``redate``,
-``resolve``, ``close``, ``record_callback`` and ``assign``.
+``resolve``, ``close``, ``record_callback`` and ``assign``. Before any of them, the console
+calls ``claim_version`` with the version the person's form was rendered with. ``next_due``
+(kept on every flush) is what the staff queue orders by.
 """
 
 from __future__ import annotations

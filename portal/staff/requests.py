@@ -96,6 +96,7 @@ def load_request(reference: str) -> ServiceRequest:
         select(ServiceRequest)
         .options(
             selectinload(ServiceRequest.events).selectinload(RequestEvent.attachments),
+            selectinload(ServiceRequest.events).joinedload(RequestEvent.actor),
             selectinload(ServiceRequest.attachments),
             selectinload(ServiceRequest.assignee),
             selectinload(ServiceRequest.organisation),

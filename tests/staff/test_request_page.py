@@ -251,3 +251,33 @@ def test_staff_status_words_differ_from_the_customers(staff_and_member, submit):
     db.session.commit()
     page = client.get(f"/staff/requests/{r.reference}").get_data(as_text=True)
     assert "Waiting for the customer" in page and "Waiting for your reply" not in page
+
+
+def test_request_page_reads_a_fixed_number_of_queries(signed_in_as, submit):
+    """A long timeline costs no more queries than a short one (no N+1)."""
+    from sqlalchemy import event
+
+    client, staff = signed_in_as("staff")
+    member = make_user("member")
+
+    def statements_for(reference: str) -> int:
+        seen = []
+
+        def count(*_args):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(f"/staff/requests/{reference}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    short = submit("query", requester=member, subject="Short").request
+    long = submit("query", requester=member, subject="Long",
+                  uploads=[upload("a.pdf")]).request
+    for n in range(12):
+        services.add_internal_note(long, make_user("staff"), f"Note {n}")
+        services.customer_reply(long, f"Reply {n}", member, uploads=[upload(f"r{n}.pdf")])
+    db.session.commit()
+    assert statements_for(long.reference) == statements_for(short.reference)
