@@ -151,6 +151,7 @@ def seed() -> int:
             )
     db.session.flush()
     _demo_requests(member, applicant, support)
+    _demo_queue(rng)
     return created + seed_centres()
 
 
@@ -365,4 +366,123 @@ def _demo_requests(member: User, applicant: User, staff: User) -> None:
         details={"grade": "associate"},
     ).request
     spread(application, application.received_at)
+    db.session.flush()
+
+
+REUSABLE_REPLIES = [
+    ("query", "Certificate timing",
+     "Thank you for your question. Certificates are posted within 15 working days of the "
+     "results being confirmed. Yours is on its way and should reach you by {date}."),
+    ("query", "CPD hours",
+     "Yes, you can count those hours towards your CPD. Please add them to your CPD record "
+     "with a short note of what you learned."),
+    ("complaint", "Apology and date",
+     "I am sorry about what happened. I have looked into it and we will put it right by the "
+     "date below. I will keep you updated at least every five working days."),
+    ("complaint", "Need more information",
+     "I am sorry to hear about this. So that I can look into it properly, could you send me "
+     "any letters or emails you have about it?"),
+    ("callback", "Sorry we missed you",
+     "We tried to call you back but could not reach you. Please reply with a good time to "
+     "call, or call us on 020 7946 0000."),
+    ("feedback", "Thank you for feedback",
+     "Thank you for your feedback. I have passed it to the team responsible, who review "
+     "every comment we receive."),
+    ("membership-application", "Evidence needed",
+     "Thank you for applying. To assess your application, please send a copy of your "
+     "qualification certificate."),
+    ("membership-upgrade", "Evidence needed",
+     "Thank you for applying to upgrade. Please send evidence of the experience the new "
+     "grade asks for, such as a reference from your employer."),
+]
+
+_QUEUE_SUBJECTS = {
+    "query": ["Exam results date", "Changing my address", "Invoice for my employer",
+              "Reading list for Level 5", "CPD record not saving", "Student discount"],
+    "complaint": ["Certificate not received", "Charged the wrong fee", "Rude phone call",
+                  "Event cancelled without notice", "Login locked for a week"],
+    "feedback": ["Webinar on leadership", "New member portal", "Annual conference venue"],
+    "callback": ["Please call me back"],
+}
+
+
+def _demo_queue(rng: random.Random) -> None:
+    """About forty open requests, so the staff queue has something on every line:
+    members and visitors, every kind, assigned and not, overdue, at risk and on track
+    (CHARTER.md section 7). Receipts are placed in office time before now, so the
+    states hold whatever the time of day the demo is loaded."""
+    from portal.requests import services
+    from portal.settings.services import get_calendar
+    from portal.staff.models import ReusableReply
+
+    for kind, title, body in REUSABLE_REPLIES:
+        db.session.add(ReusableReply(kind=kind, title=title, body=body))
+
+    cal = get_calendar()
+    now = utcnow()
+    staff = list(db.session.scalars(
+        select(User).where(User.role.in_([Role.STAFF.value, Role.ADMIN.value])).order_by(User.id)
+    ))
+    members = list(db.session.scalars(
+        select(User).where(User.email.like("%@example.demo.test")).order_by(User.id)
+    ))
+    employers = list(db.session.scalars(
+        select(Organisation).where(Organisation.kind == OrgKind.EMPLOYER.value)
+    ))
+    hour = 3600
+    day = int(cal.day_us // 1_000_000)
+    # (kind, office seconds before now it arrived): callbacks are due 8 office hours on,
+    # the rest at close on the third working day.
+    plan = (
+        [("callback", 7 * hour), ("callback", 5 * hour + 1800), ("callback", 10 * hour),
+         ("callback", 2 * hour), ("callback", 30 * 60)]
+        + [("complaint", n * day + rng.randint(0, day - 1)) for n in (0, 1, 2, 2, 3, 4, 6)]
+        + [("query", n * day + rng.randint(0, day - 1))
+           for n in (0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 7)]
+        + [("feedback", n * day + rng.randint(0, day - 1)) for n in (0, 1, 2, 3, 5)]
+    )
+    made = []
+    for n, (kind, ago) in enumerate(plan):
+        received_at = cal.add_office_seconds(now, -ago)
+        subject = rng.choice(_QUEUE_SUBJECTS[kind])
+        details = {"phone": f"07700 900{200 + n:03d}",
+                   "preferred_time_words": "Any time in office hours (9am to 5pm)"} \
+            if kind == "callback" else {}
+        if kind == "complaint":
+            details["outcome_wanted"] = "Put it right and tell me when it is done."
+        if kind == "feedback":
+            details["about"] = "event"
+        if n % 3 == 2:  # a visitor, with no account
+            first, last = _FIRST[(n * 5) % len(_FIRST)], _LAST[(n * 3) % len(_LAST)]
+            who = {"name": f"{first} {last}",
+                   "email": f"{first}.{last}.visitor{n}@example.demo.test".lower(),
+                   "phone": details.get("phone", "")}
+        else:
+            who = {"requester": members[n % len(members)]}
+            if n % 4 == 0:
+                who["organisation"] = employers[n % len(employers)]
+        request = services.submit_request(
+            kind, subject=subject, received_at=received_at, details=details,
+            body=f"{subject}. Please can you help? I contacted you about this on "
+                 f"{'the phone' if kind == 'callback' else 'the website'}.",
+            channel="phone" if kind == "callback" and n % 2 else "web", **who,
+        ).request
+        if n % 5 != 4:
+            services.assign(request, staff[0], staff[n % len(staff)])
+        made.append(request)
+    # Some have moved on: answered with a date, or waiting for the customer.
+    working = cal.add_working_days(cal.to_london(now).date(), 4)
+    for request in made[5:40:6]:
+        services.staff_reply(request, request.assignee or staff[0],
+                             "Thank you. We are looking into this and will have it sorted "
+                             "by the date below.", resolution_date=working)
+    for request in made[8:40:9]:
+        if request.status != "answered":
+            services.wait_for_customer(request, request.assignee or staff[0],
+                                       "Could you send us your membership number, please?")
+    # Services stamp events "now"; place them between receipt and now, like the real days.
+    for request in made:
+        step = (now - request.received_at) / (len(request.events) + 1)
+        for n, event in enumerate(request.events):
+            event.created_at = request.received_at + step * n
     db.session.flush()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -149,6 +150,15 @@ class ServiceRequest(db.Model):
         # Double-submit protection: a form's one-off key can make one request per requester.
         UniqueConstraint("requester_email", "submission_key"),
         Index("ix_service_request_status_response_due_at", "status", "response_due_at"),
+        # The staff queue reads open requests in (next_due_at, id) order and pages by keyset;
+        # open requests are a small share of all of them, so the index holds only those.
+        Index(
+            "ix_service_request_queue",
+            "next_due_at",
+            "id",
+            postgresql_where=text(f"status IN ({_in(OPEN_STATUSES)})"),
+            sqlite_where=text(f"status IN ({_in(OPEN_STATUSES)})"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -186,6 +196,10 @@ class ServiceRequest(db.Model):
     resolution_state: Mapped[str | None] = mapped_column(String(10))
     next_update_due_at: Mapped[datetime | None]
     waiting_since: Mapped[datetime | None]
+    #: What falls due next for staff: the promise until it is met, then the resolution date
+    #: or the next update; None while nothing is due (paused, or answered with no date).
+    #: Kept by :func:`portal.requests.services.next_due` on every flush; the queue orders by it.
+    next_due_at: Mapped[datetime | None]
 
     status: Mapped[str] = mapped_column(String(20), default=Status.RECEIVED.value)
     assignee_id: Mapped[int | None] = mapped_column(

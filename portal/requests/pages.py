@@ -27,6 +27,8 @@ ENDPOINTS = {
     "visitor": "requests.private_",
     "employer": "employer.request_",
     "centre": "centre.request_",
+    # Staff reach every request from the console; the staff blueprint checks the role.
+    "staff": "staff.request_",
 }
 
 

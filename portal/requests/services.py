@@ -6,7 +6,9 @@ a job) commits once. A :class:`RequestError` carries a message fit to show the p
 
 The functions the staff console calls are at the end: ``staff_reply``, ``add_internal_note``,
 ``set_status``, ``wait_for_customer``, ``resume``, ``propose_resolution_date``, ``redate``,
-``resolve``, ``close``, ``record_callback`` and ``assign``.
+``resolve``, ``close``, ``record_callback`` and ``assign``. Before any of them, the console
+calls ``claim_version`` with the version the person's form was rendered with. ``next_due``
+(kept on every flush) is what the staff queue orders by.
 """
 
 from __future__ import annotations
@@ -19,10 +21,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event as sa_event
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from portal.accounts.models import Organisation, User
-from portal.charter import clock_start, due_at, extend_for_pause, format_london, update_due
+from portal.charter import (
+    DEFAULT_PROMISES,
+    clock_start,
+    due_at,
+    extend_for_pause,
+    format_london,
+    update_due,
+)
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notify.services import on_message_failed, queue_email
@@ -53,6 +64,79 @@ DUPLICATE_WINDOW = timedelta(minutes=10)
 
 class RequestError(Exception):
     """A change the rules do not allow; ``str()`` is the message for the person."""
+
+
+class StaleRequest(RequestError):
+    """Someone else changed the request since the person acting on it loaded it."""
+
+    def __init__(self, request: ServiceRequest, seen_version: int | None):
+        super().__init__(
+            "Someone else changed this request after you opened it, so your change was not "
+            "saved. Check what changed below; what you typed is still in the form."
+        )
+        self.request = request
+        self.seen_version = seen_version
+
+
+# ---------------------------------------------------------------------- what falls due next
+
+
+def next_due(request: ServiceRequest) -> datetime | None:
+    """The instant staff must act by next on an open request (CHARTER.md sections 5 and 7).
+
+    * Until its promise is met (first reply, call back or decision): ``response_due_at``.
+      A first-reply promise never pauses, so it counts even while we wait for the customer;
+      a decision promise (applications, upgrades) pauses then.
+    * Then the earlier of the resolution date and the next update due, unless we are waiting
+      for the customer (both are paused and move on when the customer answers).
+
+    None when nothing is due (paused, or answered with no date agreed) and for resolved or
+    closed requests, which leave the queue.
+    """
+    if request.status not in OPEN_STATUSES:
+        return None
+    waiting = request.status == Status.WAITING_CUSTOMER
+    candidates = []
+    promise = DEFAULT_PROMISES.get(request.promise_code)
+    pauses = promise is not None and not promise.first_reply
+    if request.promise_met_at is None and not (waiting and pauses):
+        candidates.append(request.response_due_at)
+    if not waiting:
+        candidates += [d for d in (request.resolution_due_at, request.next_update_due_at) if d]
+    return min(candidates) if candidates else None
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _keep_next_due(session, _context, _instances) -> None:
+    # Every change to a request passes through a flush, so the queue's ordering column can
+    # never drift from the dates it summarises, whichever service (or script) changed them.
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, ServiceRequest):
+            due = next_due(obj)
+            if obj.next_due_at != due:
+                obj.next_due_at = due
+
+
+def claim_version(request: ServiceRequest, seen_version: int | None) -> None:
+    """Refuse a change made against an out-of-date copy of ``request`` (issue #5).
+
+    ``seen_version`` is the version the person's form was rendered with. One conditional
+    UPDATE both checks and bumps it, atomically: of two people who loaded the same version,
+    the second to save waits for the first's row lock (PostgreSQL) or write lock (SQLite),
+    then matches no row and gets :class:`StaleRequest`. Call it before the change, in the
+    same transaction; a rollback undoes the bump with the rest.
+    """
+    if seen_version is None:
+        raise StaleRequest(request, seen_version)
+    claimed = db.session.execute(
+        update(ServiceRequest)
+        .where(ServiceRequest.id == request.id, ServiceRequest.version == seen_version)
+        .values(version=ServiceRequest.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(request)
+    if claimed != 1:
+        raise StaleRequest(request, seen_version)
 
 
 @dataclass(frozen=True)
@@ -566,6 +650,13 @@ def set_status(request: ServiceRequest, staff: User, status: Status | str) -> Re
     status = Status(status)
     if status not in (Status.RECEIVED, Status.WITH_TEAM, Status.ANSWERED):
         raise RequestError("Use the waiting, resolve or close actions for that status.")
+    if (status == Status.ANSWERED and request.kind == Kind.COMPLAINT
+            and request.resolution_due_at is None):
+        # CHARTER.md section 5: a complaint is not responded to until it has a date.
+        raise RequestError(
+            "A complaint cannot be marked as answered without a date for putting things "
+            "right. Reply with a resolution date first."
+        )
     now = utcnow()
     if request.status == Status.WAITING_CUSTOMER:
         _resume(request, now, actor=staff)

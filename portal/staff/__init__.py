@@ -6,4 +6,4 @@ from portal.auth.access import guard_blueprint
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 guard_blueprint(bp, Role.STAFF, Role.ADMIN)
 
-from portal.staff import centres, views  # noqa: E402,F401
+from portal.staff import centres, log, membership, replies, requests, views  # noqa: E402,F401

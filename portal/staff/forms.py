@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
+
+from portal.auth.forms import EmailAddress
+from portal.requests.forms import BODY_MAX, PhoneNumber, _attachments
 
 
 class AbsenceForm(FlaskForm):
@@ -27,3 +43,243 @@ class AbsenceForm(FlaskForm):
             self.ends_on.errors.append("The last day away must be on or after the first day.")
             return False
         return True
+
+
+# ------------------------------------------------------------- acting on a request (issue #5)
+
+
+class VersionedForm(FlaskForm):
+    """A change to a request: carries the version the person saw, and the last event shown.
+
+    The version is compared on save (``services.claim_version``), so of two people who
+    opened the same request the second to save is refused; the event id lets the page
+    list exactly what happened since they looked.
+    """
+
+    #: The field a rule's refusal (a RequestError) is shown against.
+    error_field = "submit"
+    version = HiddenField()
+    seen_event = HiddenField()
+
+    @property
+    def seen_version(self) -> int | None:
+        value = (self.version.data or "").strip()
+        return int(value) if value.isdigit() and len(value) < 10 else None
+
+    @property
+    def seen_event_id(self) -> int:
+        value = (self.seen_event.data or "").strip()
+        return int(value) if value.isdigit() and len(value) < 12 else 0
+
+
+class Chosen:
+    """A choice must be made; unlike InputRequired it adds no ``required`` attribute, which
+    HTML does not allow on a select whose first option is a real choice."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            raise StopValidation(self.message)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _body(label: str, missing: str, required: bool = True, **kw) -> TextAreaField:
+    # DataRequired after stripping: a reply of spaces is no reply.
+    first = DataRequired(message=missing) if required else Optional()
+    return TextAreaField(
+        label,
+        validators=[first, Length(max=BODY_MAX, message=f"Keep it to {BODY_MAX:,} characters.")],
+        filters=[_strip],
+        **kw,
+    )
+
+
+class DayField(DateField):
+    """A date typed as a date, with a plain message when it is not one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter a real date, like 27 11 2026.") from None
+
+
+class StaffReplyForm(VersionedForm):
+    error_field = "resolution_date"
+    body = _body("Reply to the customer", "Enter your reply.")
+    resolution_date = DayField(
+        "Date to resolve by (optional)",
+        validators=[Optional()],
+        description="Propose when this will be put right. A first reply to a complaint needs one.",
+    )
+    resolves = BooleanField("This reply resolves the request")
+    attachments = _attachments("Attach files (optional)")
+    submit = SubmitField("Send reply")
+
+    @property
+    def uploads(self) -> list:
+        return list(getattr(self.attachments, "uploads", []))
+
+
+class NoteForm(VersionedForm):
+    error_field = "body"
+    body = _body("Internal note", "Enter a note.",
+                 description="Only staff see this. It is never shown or sent to the customer.")
+    submit = SubmitField("Add internal note")
+
+
+class AssignForm(VersionedForm):
+    error_field = "assignee"
+    assignee = SelectField("Assigned to", choices=[], validate_choice=True)
+    submit = SubmitField("Assign")
+
+
+STATUS_CHOICES = [
+    SelectChoice("received", "Received"),
+    SelectChoice("with_team", "With our team"),
+    SelectChoice("answered", "Answered"),
+]
+
+
+class StatusForm(VersionedForm):
+    error_field = "status"
+    status = SelectField("Status", choices=STATUS_CHOICES,
+                         validators=[Chosen("Choose a status.")])
+    submit = SubmitField("Change status")
+
+
+class ProposeDateForm(VersionedForm):
+    error_field = "resolution_date"
+    resolution_date = DayField("Date to resolve by",
+                               validators=[InputRequired(message="Enter the date to resolve by.")])
+    submit = SubmitField("Propose date")
+
+
+class RedateForm(VersionedForm):
+    error_field = "resolution_date"
+    resolution_date = DayField("New date to resolve by",
+                               validators=[InputRequired(message="Enter the new date.")])
+    reason = _body("Reason for the new date", "Enter the reason for the new date.",
+                   description="The customer is told the new date and this reason.")
+    submit = SubmitField("Change the date")
+
+
+class WaitForm(VersionedForm):
+    error_field = "body"
+    body = _body("What do you need from the customer?",
+                 "Enter what you need from the customer.",
+                 description="Sent to the customer. The resolution date pauses until they reply.")
+    submit = SubmitField("Ask and wait for the customer")
+
+
+class ResumeForm(VersionedForm):
+    submit = SubmitField("Stop waiting and carry on")
+
+
+class ResolveForm(VersionedForm):
+    error_field = "body"
+    body = _body("Message to the customer (optional)", "", required=False)
+    submit = SubmitField("Mark as resolved")
+
+
+class CloseForm(VersionedForm):
+    submit = SubmitField("Close the request")
+
+
+class CallbackRecordForm(VersionedForm):
+    error_field = "outcome"
+    outcome = RadioField(
+        "What happened on the call?",
+        choices=[SelectChoice("spoke", "We spoke to them"),
+                 SelectChoice("message", "We left a message")],
+        validators=[InputRequired(message="Say whether you spoke to them or left a message.")],
+    )
+    note = _body("Note (optional)", "", required=False)
+    submit = SubmitField("Record the call")
+
+
+class MembershipDecisionForm(VersionedForm):
+    error_field = "decision"
+    decision = RadioField(
+        "Decision",
+        choices=[SelectChoice("approve", "Approve"), SelectChoice("decline", "Decline")],
+        validators=[InputRequired(message="Choose approve or decline.")],
+    )
+    grade = SelectField("Grade", choices=[], validate_choice=True)
+    message = _body(
+        "Message to the applicant", "", required=False,
+        description="Approving: anything to add (optional). Declining: the reasons (required).",
+    )
+    submit = SubmitField("Confirm the decision")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.decision.data == "decline" and not (self.message.data or "").strip():
+            self.message.errors.append("Give the reasons for declining.")
+            return False
+        return True
+
+
+# ----------------------------------------------------------- logging contact on someone's behalf
+
+LOG_KINDS = [
+    SelectChoice("query", "Question"),
+    SelectChoice("complaint", "Complaint"),
+    SelectChoice("callback", "Call back request"),
+    SelectChoice("feedback", "Feedback"),
+]
+LOG_CHANNELS = [
+    SelectChoice("phone", "Phone message"),
+    SelectChoice("letter", "Letter"),
+    SelectChoice("email", "Email"),
+    SelectChoice("social", "Social media post"),
+]
+
+
+class LogContactForm(FlaskForm):
+    person = HiddenField()
+    full_name = StringField("Name", filters=[_strip], validators=[
+        Optional(), Length(max=120, message="The name must be 120 characters or fewer.")])
+    email = EmailField("Email address", filters=[_strip], validators=[
+        Optional(), Length(max=254, message="The email address is too long."), EmailAddress()],
+        render_kw={"spellcheck": "false"})
+    phone = TelField("Phone number (optional)", validators=[Optional(), Length(max=40),
+                                                            PhoneNumber()])
+    kind = SelectField("Kind of request", choices=LOG_KINDS,
+                       validators=[Chosen("Choose the kind of request.")])
+    channel = RadioField("How did it arrive?", choices=LOG_CHANNELS,
+                         validators=[InputRequired(message="Choose how it arrived.")])
+    received_on = DayField("Date it arrived",
+                           validators=[InputRequired(message="Enter the date it arrived.")])
+    received_time = TimeField(
+        "Time it arrived (London time)",
+        validators=[InputRequired(message="Enter the time it arrived, like 14:30.")],
+        description="The charter clock starts from when it reached us, not from now.",
+    )
+    subject = StringField("Subject", filters=[_strip], validators=[
+        DataRequired(message="Enter a subject."),
+        Length(max=150, message="The subject must be 150 characters or fewer.")])
+    body = _body("What they said", "Enter what they said or wrote.")
+    submit = SubmitField("Log the request")
+
+
+class ReusableReplyForm(FlaskForm):
+    kind = SelectField("Kind of request", choices=[],
+                       validators=[Chosen("Choose the kind of request.")])
+    title = StringField("Title", filters=[_strip], validators=[
+        DataRequired(message="Enter a title."),
+        Length(max=120, message="The title must be 120 characters or fewer.")])
+    body = _body("Reply text", "Enter the reply text.",
+                 description="Staff can edit it before sending.")
+    submit = SubmitField("Save reply")
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField("Delete")

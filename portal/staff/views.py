@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -10,13 +10,25 @@ from portal.accounts.models import Membership, Organisation, OrgKind, Role, Staf
 from portal.employer import services as employer_services
 from portal.extensions import db
 from portal.public.templating import london_today
-from portal.staff import bp
+from portal.requests.models import KIND_LABELS, STATUS_LABELS
+from portal.staff import bp, queue
 from portal.staff.forms import AbsenceForm
+
+
+@bp.context_processor
+def _staff_words() -> dict:
+    return {"staff_status_labels": queue.STAFF_STATUS_LABELS}
 
 
 @bp.route("/")
 def dashboard():
-    counts = {
+    """Due today, at risk and overdue, with links into the queue; and my own requests."""
+    me = current_user.id
+    _rows, _cursor, counts = queue.queue_page(queue.QueueFilters(me=me), limit=1)
+    mine, more_mine, mine_counts = queue.queue_page(
+        queue.QueueFilters(assignee="mine", me=me), limit=20
+    )
+    people = {
         "members": db.session.scalar(
             select(func.count(Membership.id)).where(Membership.status == "active")
         ),
@@ -33,7 +45,30 @@ def dashboard():
             select(func.count(User.id)).where(User.role.in_([Role.STAFF, Role.ADMIN]))
         ),
     }
-    return render_template("staff/dashboard.html", counts=counts)
+    return render_template("staff/dashboard.html", counts=counts, mine=mine,
+                           more_mine=more_mine, mine_counts=mine_counts, people=people)
+
+
+# ------------------------------------------------------------------------------ the queue
+
+
+@bp.route("/queue")
+def queue_view():
+    """Open requests, what falls due first at the top (CHARTER.md section 7)."""
+    filters = queue.QueueFilters.from_args(request.args, current_user.id)
+    after = queue.decode_cursor(request.args.get("after"))
+    rows, cursor, counts = queue.queue_page(filters, after=after)
+    organisations = db.session.scalars(
+        select(Organisation).order_by(Organisation.name)
+    ).all()
+    args = {k: v for k, v in request.args.items() if k != "after" and v}
+    return render_template(
+        "staff/queue.html", rows=rows, counts=counts, filters=filters,
+        next_url=url_for("staff.queue_view", **args, after=cursor) if cursor else None,
+        first_url=url_for("staff.queue_view", **args) if after else None,
+        organisations=organisations, kinds=KIND_LABELS, statuses=STATUS_LABELS,
+        state_labels=queue.STATE_LABELS, args=args,
+    )
 
 
 @bp.route("/absence", methods=["GET", "POST"])

@@ -83,6 +83,9 @@ class LiveServer:
 
             if response.mimetype == "text/html" and not response.direct_passthrough:
                 html = response.get_data(as_text=True)
+                if not html:
+                    # A 304 from the live state endpoint: nothing was sent to check.
+                    return response
                 if response.headers.get("X-Fragment"):
                     # A fragment live.js swaps into a page: check it inside a document.
                     html = (

@@ -1,0 +1,282 @@
+"""The staff queue: open requests in the order they fall due (CHARTER.md section 7).
+
+Ordering is by the stored ``next_due_at`` (see :func:`portal.requests.services.next_due`),
+then id, read through a partial index that holds open requests only. Pages are found by
+keyset (the last row's due instant and id), never OFFSET, so page 500 costs what page 1
+does. "At risk" and "overdue" are decided in SQL by comparing the due instant with two
+instants computed once per page: now, and now plus the at-risk office hours.
+
+:func:`queue_page` is the one entry point; the view and the benchmark both call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import and_, case, func, or_, select, tuple_
+from sqlalchemy.orm import joinedload
+
+from portal.charter import WorkingCalendar, add_office_seconds, status, time_left
+from portal.database import utcnow
+from portal.extensions import db
+from portal.requests.models import OPEN_STATUSES, Kind, ServiceRequest, Status
+from portal.settings.services import get_calendar, office_settings
+
+STATES = ("overdue", "at_risk", "due_today", "on_track", "no_date")
+STATE_LABELS = {
+    "overdue": "Overdue",
+    "at_risk": "At risk",
+    "due_today": "Due today",
+    "on_track": "On track",
+    "no_date": "Nothing due",
+    "paused": "Paused",
+}
+#: Status words for staff (customers read "Waiting for your reply").
+STAFF_STATUS_LABELS = {
+    Status.RECEIVED.value: "Received",
+    Status.WITH_TEAM.value: "With our team",
+    Status.WAITING_CUSTOMER.value: "Waiting for the customer",
+    Status.ANSWERED.value: "Answered",
+    Status.RESOLVED.value: "Resolved",
+    Status.CLOSED.value: "Closed",
+}
+ASSIGNEE_CHOICES = ("anyone", "mine", "unassigned")
+OPEN_VALUES = [s.value for s in OPEN_STATUSES]
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the person asked to see; unknown values are ignored rather than refused."""
+
+    kind: str | None = None
+    status: str | None = None
+    assignee: str = "anyone"
+    #: The signed-in staff member, for ``assignee="mine"``.
+    me: int | None = None
+    organisation_id: int | None = None
+    state: str | None = None
+    search: str = ""
+
+    @classmethod
+    def from_args(cls, args, me: int | None) -> QueueFilters:
+        """Filters from a query string, dropping anything that is not a known value."""
+        kind = args.get("kind") or None
+        status_ = args.get("status") or None
+        assignee = args.get("assignee") or "anyone"
+        state = args.get("state") or None
+        org = args.get("organisation") or ""
+        return cls(
+            kind=kind if kind in {k.value for k in Kind} else None,
+            status=status_ if status_ in OPEN_VALUES else None,
+            assignee=assignee if assignee in ASSIGNEE_CHOICES else "anyone",
+            me=me,
+            organisation_id=int(org) if org.isdigit() and len(org) < 10 else None,
+            state=state if state in STATES else None,
+            search=(args.get("q") or "").strip()[:120],
+        )
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    now: datetime
+    at_risk_until: datetime
+    today_ends: datetime
+    at_risk_hours: float
+
+
+@dataclass
+class QueueRow:
+    request: ServiceRequest
+    due: datetime | None
+    #: "overdue", "at_risk", "on_track", or "paused"/"no_date" when nothing is due.
+    state: str
+    seconds_left: int | None
+    due_label: str
+    time_words: str = field(default="")
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def thresholds(now: datetime | None = None, cal: WorkingCalendar | None = None) -> Thresholds:
+    """The instants the states are decided by, for one moment (CHARTER.md section 7)."""
+    now = now or utcnow()
+    cal = cal or get_calendar()
+    hours = float(office_settings().at_risk_hours)
+    today = cal.to_london(now).date()
+    return Thresholds(
+        now=now,
+        at_risk_until=add_office_seconds(now, hours * 3600, cal),
+        today_ends=cal.london_instant(today + timedelta(days=1), time(0, 0)),
+        at_risk_hours=hours,
+    )
+
+
+def _state_condition(state: str, t: Thresholds):
+    due = ServiceRequest.next_due_at
+    return {
+        "overdue": due < t.now,
+        "at_risk": and_(due >= t.now, due <= t.at_risk_until),
+        "due_today": and_(due >= t.now, due < t.today_ends),
+        "on_track": due > t.at_risk_until,
+        "no_date": due.is_(None),
+    }[state]
+
+
+def _base_conditions(filters: QueueFilters) -> list:
+    # The status condition repeats the partial index's predicate, so the planner uses it.
+    conditions = [ServiceRequest.status.in_(OPEN_VALUES)]
+    if filters.kind:
+        conditions.append(ServiceRequest.kind == filters.kind)
+    if filters.status:
+        conditions.append(ServiceRequest.status == filters.status)
+    if filters.assignee == "mine":
+        conditions.append(ServiceRequest.assignee_id == filters.me)
+    elif filters.assignee == "unassigned":
+        conditions.append(ServiceRequest.assignee_id.is_(None))
+    if filters.organisation_id:
+        conditions.append(ServiceRequest.organisation_id == filters.organisation_id)
+    if filters.search:
+        term = filters.search
+        like = f"%{_escape_like(term.lower())}%"
+        conditions.append(
+            or_(
+                ServiceRequest.reference == term.upper(),
+                func.lower(ServiceRequest.requester_name).like(like, escape="\\"),
+                func.lower(ServiceRequest.requester_email).like(like, escape="\\"),
+            )
+        )
+    return conditions
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def state_counts(filters: QueueFilters, t: Thresholds) -> dict[str, int]:
+    """How many requests match the filters in each state, in one aggregate query."""
+    columns = [func.count(ServiceRequest.id).label("all")]
+    for state in STATES:
+        columns.append(
+            func.coalesce(func.sum(case((_state_condition(state, t), 1), else_=0)), 0).label(state)
+        )
+    row = db.session.execute(select(*columns).where(*_base_conditions(filters))).one()
+    return {key: int(value) for key, value in row._mapping.items()}
+
+
+def encode_cursor(due: datetime | None, request_id: int) -> str:
+    return f"{due.isoformat() if due else 'none'}~{request_id}"
+
+
+def decode_cursor(text: str | None) -> tuple[datetime | None, int] | None:
+    """A cursor from a query string, or None when it is missing or not one we made."""
+    if not text or len(text) > 80:
+        return None
+    due_text, _, id_text = text.partition("~")
+    if not id_text.isdigit() or len(id_text) > 12:
+        return None
+    if due_text == "none":
+        return None, int(id_text)
+    try:
+        due = datetime.fromisoformat(due_text)
+    except ValueError:
+        return None
+    if due.tzinfo is None:
+        return None
+    return due, int(id_text)
+
+
+def _fetch(conditions: list, after, limit: int, dated: bool) -> list[ServiceRequest]:
+    due = ServiceRequest.next_due_at
+    query = (
+        select(ServiceRequest)
+        .options(joinedload(ServiceRequest.assignee), joinedload(ServiceRequest.organisation))
+        .where(*conditions)
+    )
+    if dated:
+        query = query.where(due.is_not(None))
+        if after is not None:
+            query = query.where(tuple_(due, ServiceRequest.id) > tuple_(after[0], after[1]))
+        query = query.order_by(due, ServiceRequest.id)
+    else:
+        query = query.where(due.is_(None))
+        if after is not None:
+            query = query.where(ServiceRequest.id > after[1])
+        query = query.order_by(ServiceRequest.id)
+    return list(db.session.scalars(query.limit(limit)).unique())
+
+
+def queue_page(
+    filters: QueueFilters,
+    after: tuple[datetime | None, int] | None = None,
+    limit: int = 50,
+    now: datetime | None = None,
+) -> tuple[list[QueueRow], str | None, dict[str, int]]:
+    """One page of the queue: (rows, cursor for the next page or None, counts per state).
+
+    Requests with a due instant come first, earliest first; those with nothing due follow
+    by id. Each part is read as a range of the queue index, so a deep page is as cheap as
+    the first. ``after`` is a decoded cursor (:func:`decode_cursor`).
+    """
+    limit = max(1, min(limit, MAX_LIMIT))
+    cal = get_calendar()
+    t = thresholds(now, cal)
+    conditions = _base_conditions(filters)
+    if filters.state:
+        conditions.append(_state_condition(filters.state, t))
+    in_null_part = after is not None and after[0] is None
+    found: list[ServiceRequest] = []
+    if not in_null_part and filters.state != "no_date":
+        found = _fetch(conditions, after, limit + 1, dated=True)
+    if len(found) <= limit and filters.state in (None, "no_date"):
+        found += _fetch(conditions, after if in_null_part else None, limit + 1 - len(found),
+                        dated=False)
+    more = len(found) > limit
+    found = found[:limit]
+    rows = [describe(r, t, cal) for r in found]
+    cursor = encode_cursor(found[-1].next_due_at, found[-1].id) if more else None
+    return rows, cursor, state_counts(filters, t)
+
+
+def describe(request: ServiceRequest, t: Thresholds, cal: WorkingCalendar) -> QueueRow:
+    """The state staff see for one request now, by the charter engine itself."""
+    due = request.next_due_at
+    if due is None:
+        paused = request.status == Status.WAITING_CUSTOMER
+        return QueueRow(request, None, "paused" if paused else "no_date", None,
+                        "Waiting for the customer" if paused else "Nothing due",
+                        "Paused" if paused else "")
+    left = time_left(t.now, due, cal)
+    state = status(t.now, due, cal, t.at_risk_hours)
+    if request.promise_met_at is None and due == request.response_due_at:
+        label = {
+            Kind.CALLBACK.value: "Call back",
+            Kind.APPLICATION.value: "Decision",
+            Kind.UPGRADE.value: "Decision",
+        }.get(request.kind, "First reply")
+    elif due == request.resolution_due_at:
+        label = "Resolution date"
+    else:
+        label = "Next update"
+    return QueueRow(request, due, state, left, label, office_time_words(left, cal))
+
+
+def office_time_words(seconds: int, cal: WorkingCalendar) -> str:
+    """ "1 working day 2 hours left" or "overdue by 3 hours 5 minutes", in office time."""
+    day = cal.day_us // 1_000_000
+    amount = abs(seconds)
+    days, rest = divmod(amount, day)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(f"{days} working day{'s' if days != 1 else ''}")
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes and not days:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    words = " ".join(parts) or "less than a minute"
+    return f"overdue by {words}" if seconds < 0 else f"{words} left"

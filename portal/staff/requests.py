@@ -1,0 +1,219 @@
+"""The staff request page and its actions (issue #5, CHARTER.md sections 4 to 7).
+
+Every action is a small form that carries the version of the request the person saw;
+:func:`portal.requests.services.claim_version` refuses a save made against an older one,
+and the page comes back with what they typed and a list of what changed meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.requests import pages, services
+from portal.requests.models import Kind, RequestEvent, ServiceRequest
+from portal.settings.services import get_calendar
+from portal.staff import bp, queue
+from portal.staff import services as staff_services
+from portal.staff.forms import (
+    AssignForm,
+    CallbackRecordForm,
+    CloseForm,
+    MembershipDecisionForm,
+    NoteForm,
+    ProposeDateForm,
+    RedateForm,
+    ResolveForm,
+    ResumeForm,
+    StaffReplyForm,
+    StatusForm,
+    VersionedForm,
+    WaitForm,
+)
+from portal.staff.models import ReusableReply
+
+
+@dataclass(frozen=True)
+class Action:
+    form: type[VersionedForm]
+    done: str
+    run: Callable
+
+
+def _reply(r, staff, form):
+    services.staff_reply(r, staff, form.body.data, resolution_date=form.resolution_date.data,
+                         resolves=form.resolves.data, uploads=form.uploads)
+
+
+def _assign(r, staff, form):
+    assignee = db.session.get(User, int(form.assignee.data)) if form.assignee.data else None
+    services.assign(r, staff, assignee)
+
+
+def _decide(r, staff, form):
+    staff_services.decide_membership(r, staff, form.decision.data == "approve",
+                                     form.grade.data, form.message.data or "")
+
+
+ACTIONS: dict[str, Action] = {
+    "reply": Action(StaffReplyForm, "Reply sent to the customer.", _reply),
+    "note": Action(NoteForm, "Internal note added.",
+                   lambda r, s, f: services.add_internal_note(r, s, f.body.data)),
+    "assign": Action(AssignForm, "Assignment saved.", _assign),
+    "status": Action(StatusForm, "Status changed.",
+                     lambda r, s, f: services.set_status(r, s, f.status.data)),
+    "propose": Action(ProposeDateForm, "Resolution date proposed to the customer.",
+                      lambda r, s, f: services.propose_resolution_date(
+                          r, s, f.resolution_date.data)),
+    "redate": Action(RedateForm, "Date changed. The customer has been told why.",
+                     lambda r, s, f: services.redate(r, s, f.resolution_date.data,
+                                                     f.reason.data)),
+    "wait": Action(WaitForm, "Asked the customer. The resolution date is paused.",
+                   lambda r, s, f: services.wait_for_customer(r, s, f.body.data)),
+    "resume": Action(ResumeForm, "No longer waiting for the customer; the clock is running.",
+                     lambda r, s, f: services.resume(r, s)),
+    "resolve": Action(ResolveForm, "Marked as resolved.",
+                      lambda r, s, f: services.resolve(r, s, f.body.data or "")),
+    "close": Action(CloseForm, "Request closed.", lambda r, s, f: services.close(r, s)),
+    "callback": Action(CallbackRecordForm, "Call recorded.",
+                       lambda r, s, f: services.record_callback(r, s, f.outcome.data,
+                                                                f.note.data or "")),
+    "decision": Action(MembershipDecisionForm, "Decision confirmed to the applicant.", _decide),
+}
+
+
+def load_request(reference: str) -> ServiceRequest:
+    """A request by reference with what its staff page shows, or 404."""
+    found = db.session.scalar(
+        select(ServiceRequest)
+        .options(
+            selectinload(ServiceRequest.events).selectinload(RequestEvent.attachments),
+            selectinload(ServiceRequest.events).joinedload(RequestEvent.actor),
+            selectinload(ServiceRequest.attachments),
+            selectinload(ServiceRequest.assignee),
+            selectinload(ServiceRequest.organisation),
+            selectinload(ServiceRequest.requester).selectinload(User.membership),
+        )
+        .where(ServiceRequest.reference == reference)
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+def _page(r: ServiceRequest) -> pages.RequestPage:
+    return pages.RequestPage(r, "staff", {"reference": r.reference},
+                             current_user._get_current_object())
+
+
+def _prepare(form: VersionedForm, r: ServiceRequest) -> VersionedForm:
+    if isinstance(form, AssignForm):
+        form.assignee.choices = [SelectChoice("", "Nobody")] + [
+            SelectChoice(str(u.id), u.full_name) for u in staff_services.staff_members()
+        ]
+    if isinstance(form, MembershipDecisionForm):
+        form.grade.choices = [SelectChoice(code, label)
+                              for code, label in current_app.config["MEMBER_GRADES"]]
+    return form
+
+
+def _fresh(name: str, r: ServiceRequest, **data) -> VersionedForm:
+    data.update(version=str(r.version), seen_event=str(staff_services.last_event_id(r)))
+    return _prepare(ACTIONS[name].form(formdata=None, prefix=name, data=data), r)
+
+
+def _template_body(r: ServiceRequest) -> str:
+    chosen = request.args.get("template", "")
+    if not chosen.isdigit() or len(chosen) > 9:
+        return ""
+    reply = db.session.get(ReusableReply, int(chosen))
+    return reply.body if reply is not None and reply.kind == r.kind else ""
+
+
+def render_page(r: ServiceRequest, status: int = 200, forms: dict | None = None,
+                changes: list | None = None, template: str = "staff/request.html"):
+    forms = dict(forms or {})
+    defaults = {
+        "reply": {"body": _template_body(r)},
+        "assign": {"assignee": str(r.assignee_id or "")},
+        "status": {"status": r.status if r.status in ("received", "with_team", "answered")
+                   else "with_team"},
+        "decision": {"grade": staff_services.requested_grade(r)},
+    }
+    for name in ACTIONS:
+        if name not in forms:
+            forms[name] = _fresh(name, r, **defaults.get(name, {}))
+    cal = get_calendar()
+    row = queue.describe(r, queue.thresholds(cal=cal), cal)
+    context = {
+        "r": r,
+        "page": _page(r),
+        "row": row,
+        "forms": forms,
+        "changes": changes,
+        "has_errors": changes is not None or any(f.errors for f in forms.values()),
+        "promise": pages.promise_summary(r),
+        "others": staff_services.other_requests(r),
+        "replies": staff_services.replies_for(r.kind),
+        "chosen_template": request.args.get("template", ""),
+        "is_membership": r.kind in (Kind.APPLICATION, Kind.UPGRADE),
+        "is_callback": r.kind == Kind.CALLBACK,
+        "grade_names": dict(current_app.config["MEMBER_GRADES"]),
+    }
+    return render_template(template, **context), status
+
+
+@bp.route("/requests/<reference>")
+def request_detail(reference: str):
+    # Recording that staff opened a customer's record waits for the audit log (security
+    # work in progress); nothing here to call yet.
+    return render_page(load_request(reference))
+
+
+@bp.route("/requests/<reference>/files/<int:attachment_id>")
+def request_file(reference: str, attachment_id: int):
+    return pages.download(_page(load_request(reference)), attachment_id)
+
+
+@bp.route("/requests/<reference>/<action>", methods=["POST"])
+def request_action(reference: str, action: str):
+    """Run one action on a request, refusing it if the request changed since it was shown."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        abort(404)
+    r = load_request(reference)
+    form = _prepare(spec.form(prefix=action), r)
+    back_to = "staff/membership_decision.html" if action == "decision" else "staff/request.html"
+    if not form.validate_on_submit():
+        return render_page(r, forms={action: form}, template=back_to)
+    staff = current_user._get_current_object()
+    try:
+        services.claim_version(r, form.seen_version)
+        spec.run(r, staff, form)
+    except services.StaleRequest:
+        db.session.rollback()
+        r = load_request(reference)
+        changes = staff_services.events_since(r, form.seen_event_id)
+        # Saving again now means "I have seen the changes": the form takes the new version.
+        form.version.data = str(r.version)
+        form.seen_event.data = str(staff_services.last_event_id(r))
+        return render_page(r, 409, {action: form}, changes=changes, template=back_to)
+    except services.RequestError as exc:
+        db.session.rollback()
+        r = load_request(reference)
+        getattr(form, form.error_field).errors = [str(exc)]
+        form.version.data = str(r.version)
+        return render_page(r, 409, {action: form}, template=back_to)
+    db.session.commit()
+    flash(spec.done, "success")
+    if action == "decision":
+        return redirect(url_for("staff.membership"))
+    return redirect(url_for("staff.request_detail", reference=r.reference))
