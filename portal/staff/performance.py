@@ -150,7 +150,6 @@ def performance():
         percent=charts.percent,
         hours=hours_text,
         request_url=staff_request_url,
-        cal=cal,
     )
 
 

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select
 
-from portal.charter import WorkingCalendar
+from portal.charter import WorkingCalendar, format_date
 from portal.extensions import db
 from portal.requests.models import ServiceRequest, Status
 from portal.settings.services import current_promises
@@ -81,8 +81,6 @@ class Period:
 
     @property
     def label(self) -> str:
-        from portal.charter import format_date
-
         if self.kind == "week":
             return f"Week beginning {format_date(self.first_day)}"
         if self.kind == "month":
@@ -344,8 +342,6 @@ def trend_buckets(period: Period) -> tuple[str, list[TrendPoint]]:
     manager sees the direction; a date range is split into weeks (up to 13 weeks long) or
     months.
     """
-    from portal.charter import format_date
-
     if period.kind in ("week", "month", "quarter"):
         back = 7 if period.kind == "quarter" else 11
         periods = [period.shifted(-n) for n in range(back, -1, -1)]
@@ -370,7 +366,8 @@ def trend_buckets(period: Period) -> tuple[str, list[TrendPoint]]:
     points = []
     for p in periods:
         if unit == "week":
-            label = format_date(p.first_day, with_year=False)
+            # Short, so twelve fit under the chart: '2 Nov'.
+            label = f"{p.first_day.day} {p.first_day:%b}"
         elif unit == "month":
             label = p.first_day.strftime("%b %Y")
         else:

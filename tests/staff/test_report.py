@@ -195,3 +195,12 @@ def test_periods():
         report.date_range(date(2026, 2, 1), date(2026, 1, 1))
     with pytest.raises(ValueError, match="three years"):
         report.date_range(date(2020, 1, 1), date(2026, 1, 1))
+
+
+def test_trend_labels_are_short_enough_for_the_chart(app):
+    _, weeks = report.trend_buckets(report.period_containing("week", date(2026, 11, 26)))
+    assert [p.label for p in weeks][-2:] == ["16 Nov", "23 Nov"]
+    _, quarters = report.trend_buckets(report.period_containing("quarter", date(2026, 11, 26)))
+    assert [p.label for p in quarters] == [
+        "Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025", "Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"
+    ]
