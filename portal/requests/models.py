@@ -150,6 +150,8 @@ class ServiceRequest(db.Model):
         # Double-submit protection: a form's one-off key can make one request per requester.
         UniqueConstraint("requester_email", "submission_key"),
         Index("ix_service_request_status_response_due_at", "status", "response_due_at"),
+        # The charter report selects by when promises fell due (CHARTER.md section 7).
+        Index("ix_service_request_response_due_at", "response_due_at"),
         # The staff queue reads open requests in (next_due_at, id) order and pages by keyset;
         # open requests are a small share of all of them, so the index holds only those.
         Index(
@@ -190,6 +192,9 @@ class ServiceRequest(db.Model):
     clock_start_reason: Mapped[str | None] = mapped_column(String(400))
     response_due_at: Mapped[datetime]
     first_reply_at: Mapped[datetime | None]
+    # Office time (seconds) from the clock starting to the first reply, stored when the reply
+    # is recorded so the charter report can take medians in SQL (CHARTER.md section 7).
+    first_reply_office_seconds: Mapped[int | None]
     # When the charter promise was met (first reply, call made or decision given).
     promise_met_at: Mapped[datetime | None]
     resolution_due_at: Mapped[datetime | None]

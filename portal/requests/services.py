@@ -570,6 +570,21 @@ def _meet_promise(request: ServiceRequest, now: datetime) -> None:
         request.promise_met_at = now
 
 
+def _record_first_reply(request: ServiceRequest, now: datetime) -> None:
+    """Stamp the first reply and the office time it took (CHARTER.md section 7).
+
+    The office seconds are stored, not computed when reporting, so the report can take
+    medians and percentiles in SQL over a year of requests. A reply before the clock
+    started (a weekend answer to a weekend message) took no office time.
+    """
+    if request.first_reply_at is not None:
+        return
+    request.first_reply_at = now
+    request.first_reply_office_seconds = max(
+        0, get_calendar().office_seconds_between(request.clock_started_at, now)
+    )
+
+
 def staff_reply(
     request: ServiceRequest,
     staff: User,
@@ -605,7 +620,7 @@ def staff_reply(
     db.session.flush()
     _attach(request, event, uploads, staff)
     if is_first:
-        request.first_reply_at = now
+        _record_first_reply(request, now)
     if promise_of(request).first_reply:
         _meet_promise(request, now)
     if request.resolution_due_at is not None and resolution_date is None:
@@ -682,7 +697,7 @@ def wait_for_customer(request: ServiceRequest, staff: User, body: str) -> Reques
     request.status = Status.WAITING_CUSTOMER.value
     request.waiting_since = now
     if request.first_reply_at is None:
-        request.first_reply_at = now
+        _record_first_reply(request, now)
         if promise_of(request).first_reply and request.kind != Kind.COMPLAINT:
             _meet_promise(request, now)
     db.session.flush()
@@ -777,8 +792,7 @@ def _resolve(request: ServiceRequest, staff: User, now: datetime, first_time: bo
         request.resolved_first_time = first_time
     # Applications and upgrades are met by the decision, which resolving confirms.
     _meet_promise(request, now)
-    if request.first_reply_at is None:
-        request.first_reply_at = now
+    _record_first_reply(request, now)
     if request.satisfaction_rating is None:
         # One invitation per request to rate us; the rating itself needs the page's button.
         queue_satisfaction_request(
@@ -837,8 +851,7 @@ def record_callback(request: ServiceRequest, staff: User, outcome: str, note: st
     now = utcnow()
     event = _event(request, EventKind.CALLBACK_RECORDED, staff, body=note.strip(), now=now,
                    outcome=outcome)
-    if request.first_reply_at is None:
-        request.first_reply_at = now
+    _record_first_reply(request, now)
     _meet_promise(request, now)
     if request.status in (Status.RECEIVED, Status.WITH_TEAM):
         request.status = Status.ANSWERED.value

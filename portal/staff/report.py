@@ -1,0 +1,516 @@
+"""The charter performance report: how well each promise was kept in a period (CHARTER.md §7).
+
+Every figure is aggregated by the database, grouped by promise, over the requests whose
+promise *fell due* in the period (``response_due_at`` inside it, in London dates):
+
+* **met**: the promise was met (``promise_met_at``) at or before its due instant;
+* **missed**: met late, or not met and now past due (still open, or closed after it was due
+  without the promise being met);
+* **pending**: not met and not yet due; **closed early**: closed before it was due without the
+  promise being met (for example a duplicate). Neither counts for or against the promise, so
+  the share met on time is ``met / (met + missed)``.
+
+Time to first reply is in office time (CHARTER.md §1), taken from
+``ServiceRequest.first_reply_office_seconds``, which the request services store when the first
+reply is recorded, so medians and percentiles can be taken in SQL: ``percentile_cont`` on
+PostgreSQL, an equivalent window-function query on SQLite (the same linear interpolation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select
+
+from portal.charter import WorkingCalendar, format_date
+from portal.extensions import db
+from portal.requests.models import ServiceRequest, Status
+from portal.settings.services import current_promises
+
+LONDON = ZoneInfo("Europe/London")
+PERIOD_KINDS = {"week": "Week", "month": "Month", "quarter": "Quarter", "range": "Date range"}
+#: A custom range is capped so one page view cannot ask the database for decades.
+MAX_RANGE_DAYS = 3 * 366
+#: At most this many buckets in the trend chart.
+MAX_TREND_BUCKETS = 36
+MISSED_PAGE = 50
+
+SR = ServiceRequest
+_CLOSED = (Status.RESOLVED.value, Status.CLOSED.value)
+
+
+# ---------------------------------------------------------------------------------- periods
+
+
+def london_midnight(day: date) -> datetime:
+    """The UTC instant London's ``day`` begins (midnight is never in a clock-change gap)."""
+    return datetime.combine(day, time(0), LONDON).astimezone(UTC)
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """London dates ``first_day`` to ``last_day`` inclusive, of a kind (week, month, ...)."""
+
+    kind: str
+    first_day: date
+    last_day: date
+
+    @property
+    def starts_at(self) -> datetime:
+        return london_midnight(self.first_day)
+
+    @property
+    def ends_at(self) -> datetime:
+        """The instant just after the period (exclusive bound)."""
+        return london_midnight(self.last_day + timedelta(days=1))
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    @property
+    def label(self) -> str:
+        if self.kind == "week":
+            return f"Week beginning {format_date(self.first_day)}"
+        if self.kind == "month":
+            return self.first_day.strftime("%B %Y")
+        if self.kind == "quarter":
+            quarter = (self.first_day.month - 1) // 3 + 1
+            return (
+                f"{self.first_day.strftime('%B')} to {self.last_day.strftime('%B %Y')} "
+                f"(quarter {quarter})"
+            )
+        return f"{format_date(self.first_day)} to {format_date(self.last_day)}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.first_day.isoformat()}_to_{self.last_day.isoformat()}"
+
+    def shifted(self, steps: int) -> Period:
+        """The period ``steps`` periods later (earlier when negative), of the same length."""
+        if self.kind == "week":
+            return period_containing("week", self.first_day + timedelta(weeks=steps))
+        if self.kind == "month":
+            return period_containing("month", _add_months(self.first_day, steps))
+        if self.kind == "quarter":
+            return period_containing("quarter", _add_months(self.first_day, 3 * steps))
+        offset = timedelta(days=self.days * steps)
+        return Period("range", self.first_day + offset, self.last_day + offset)
+
+
+def period_containing(kind: str, day: date) -> Period:
+    """The week (Monday to Sunday), month or quarter that contains London date ``day``."""
+    if kind == "week":
+        first = day - timedelta(days=day.weekday())
+        return Period("week", first, first + timedelta(days=6))
+    if kind == "month":
+        first = _month_start(day)
+        return Period("month", first, _add_months(first, 1) - timedelta(days=1))
+    if kind == "quarter":
+        first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        return Period("quarter", first, _add_months(first, 3) - timedelta(days=1))
+    raise ValueError(f"unknown period kind {kind!r}")
+
+
+def date_range(first_day: date, last_day: date) -> Period:
+    if last_day < first_day:
+        raise ValueError("The end date must be on or after the start date.")
+    if (last_day - first_day).days + 1 > MAX_RANGE_DAYS:
+        raise ValueError("Choose a range of three years or less.")
+    return Period("range", first_day, last_day)
+
+
+# ---------------------------------------------------------------------------------- figures
+
+
+@dataclass
+class Figures:
+    """How one promise (or all of them, ``code`` None) was kept in the period."""
+
+    code: str | None
+    title: str
+    due: int = 0
+    met: int = 0
+    missed: int = 0
+    pending: int = 0
+    closed_early: int = 0
+    replied: int = 0
+    median_seconds: float | None = None
+    p90_seconds: float | None = None
+    fcr_total: int = 0
+    fcr_first_time: int = 0
+    rating_count: int = 0
+    rating_sum: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.met + self.missed
+
+    @property
+    def share_met(self) -> float | None:
+        return self.met / self.decided if self.decided else None
+
+    @property
+    def fcr_rate(self) -> float | None:
+        return self.fcr_first_time / self.fcr_total if self.fcr_total else None
+
+    @property
+    def average_rating(self) -> float | None:
+        return self.rating_sum / self.rating_count if self.rating_count else None
+
+
+@dataclass
+class TrendPoint:
+    label: str
+    first_day: date
+    last_day: date
+    met: int = 0
+    missed: int = 0
+
+    @property
+    def share_met(self) -> float | None:
+        total = self.met + self.missed
+        return self.met / total if total else None
+
+
+@dataclass
+class Report:
+    period: Period
+    now: datetime
+    rows: list[Figures]
+    total: Figures
+    trend: list[TrendPoint] = field(default_factory=list)
+    trend_unit: str = "month"
+
+
+def _met():
+    return and_(SR.promise_met_at.is_not(None), SR.promise_met_at <= SR.response_due_at)
+
+
+def _missed(now: datetime):
+    """Met late; or unmet, past due, and not closed before it fell due."""
+    unmet_overdue = and_(
+        SR.promise_met_at.is_(None),
+        SR.response_due_at < now,
+        or_(SR.closed_at.is_(None), SR.closed_at > SR.response_due_at),
+    )
+    return or_(SR.promise_met_at > SR.response_due_at, unmet_overdue)
+
+
+def _closed_early():
+    return and_(
+        SR.promise_met_at.is_(None),
+        SR.closed_at.is_not(None),
+        SR.closed_at <= SR.response_due_at,
+    )
+
+
+def _in_period(period: Period):
+    return and_(SR.response_due_at >= period.starts_at, SR.response_due_at < period.ends_at)
+
+
+def _count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _count_columns(now: datetime) -> list:
+    return [
+        func.count(SR.id).label("due"),
+        _count_if(_met()).label("met"),
+        _count_if(_missed(now)).label("missed"),
+        _count_if(_closed_early()).label("closed_early"),
+        func.count(SR.first_reply_office_seconds).label("replied"),
+        func.count(SR.resolved_first_time).label("fcr_total"),
+        _count_if(SR.resolved_first_time.is_(True)).label("fcr_first_time"),
+        func.count(SR.satisfaction_rating).label("rating_count"),
+        func.coalesce(func.sum(SR.satisfaction_rating), 0).label("rating_sum"),
+    ]
+
+
+def _fill(figures: Figures, row) -> None:
+    for name in ("due", "met", "missed", "closed_early", "replied", "fcr_total",
+                 "fcr_first_time", "rating_count", "rating_sum"):
+        setattr(figures, name, int(getattr(row, name) or 0))
+    figures.pending = figures.due - figures.met - figures.missed - figures.closed_early
+
+
+def _percentiles_sqlite(where, key) -> dict:
+    """Median and 90th percentile per ``key`` with the same interpolation as PostgreSQL's
+    ``percentile_cont``: the value at position p·(n−1) of the sorted values, interpolated
+    between the two rows either side of it. SQLite has no percentile aggregate, so each row
+    is numbered within its group by a window function and the two rows around each position
+    are picked out by a grouped SUM."""
+    seconds = SR.first_reply_office_seconds
+    ranked = (
+        select(
+            key.label("k"),
+            seconds.label("s"),
+            (func.row_number().over(partition_by=key, order_by=seconds) - 1).label("rn"),
+            func.count().over(partition_by=key).label("n"),
+        )
+        .where(where, seconds.is_not(None))
+        .subquery()
+    )
+
+    def percentile(p: float):
+        position = cast(ranked.c.n - 1, Float) * p
+        lower = cast(position, Integer)  # truncation is floor for non-negative values
+        fraction = position - lower
+        return func.sum(
+            case(
+                (ranked.c.rn == lower, ranked.c.s * (1 - fraction)),
+                (ranked.c.rn == lower + 1, ranked.c.s * fraction),
+                else_=0,
+            )
+        )
+
+    rows = db.session.execute(
+        select(ranked.c.k, percentile(0.5), percentile(0.9)).group_by(ranked.c.k)
+    ).all()
+    return {k: (float(p50), float(p90)) for k, p50, p90 in rows}
+
+
+def figures_for(period: Period, now: datetime) -> tuple[list[Figures], Figures]:
+    """One :class:`Figures` per promise that had anything fall due, and the total."""
+    catalogue = current_promises()
+    where = _in_period(period)
+    seconds = SR.first_reply_office_seconds
+    total = Figures(None, "All promises")
+    by_code: dict[str, Figures] = {}
+    if db.engine.dialect.name == "postgresql":
+        # One pass: ROLLUP adds the all-promises row (promise_code NULL) to the groups.
+        query = (
+            select(
+                SR.promise_code,
+                *_count_columns(now),
+                func.percentile_cont(0.5).within_group(seconds).label("p50"),
+                func.percentile_cont(0.9).within_group(seconds).label("p90"),
+            )
+            .where(where)
+            .group_by(func.rollup(SR.promise_code))
+        )
+        for row in db.session.execute(query):
+            figures = total if row.promise_code is None else Figures(row.promise_code, "")
+            _fill(figures, row)
+            figures.median_seconds = None if row.p50 is None else float(row.p50)
+            figures.p90_seconds = None if row.p90 is None else float(row.p90)
+            if row.promise_code is not None:
+                by_code[row.promise_code] = figures
+    else:
+        query = select(SR.promise_code, *_count_columns(now)).where(where).group_by(
+            SR.promise_code
+        )
+        for row in db.session.execute(query):
+            figures = by_code[row.promise_code] = Figures(row.promise_code, "")
+            _fill(figures, row)
+        # The totals' counts are sums of the groups' counts; its percentiles are not, so
+        # they are taken over all the period's rows at once.
+        total_row = db.session.execute(select(*_count_columns(now)).where(where)).one()
+        _fill(total, total_row)
+        for code, (p50, p90) in _percentiles_sqlite(where, SR.promise_code).items():
+            by_code[code].median_seconds, by_code[code].p90_seconds = p50, p90
+        overall = _percentiles_sqlite(where, literal("all")).get("all")
+        if overall:
+            total.median_seconds, total.p90_seconds = overall
+    order = list(catalogue)
+    rows = sorted(by_code.values(), key=lambda f: (
+        order.index(f.code) if f.code in order else len(order), f.code))
+    for figures in rows:
+        promise = catalogue.get(figures.code)
+        figures.title = promise.title if promise else figures.code
+    return rows, total
+
+
+# ------------------------------------------------------------------------------------ trend
+
+
+def trend_buckets(period: Period) -> tuple[str, list[TrendPoint]]:
+    """The periods the trend chart shows, oldest first, ending with ``period``.
+
+    A week, month or quarter is shown with the eleven (seven for quarters) before it, so a
+    manager sees the direction; a date range is split into weeks (up to 13 weeks long) or
+    months.
+    """
+    if period.kind in ("week", "month", "quarter"):
+        back = 7 if period.kind == "quarter" else 11
+        periods = [period.shifted(-n) for n in range(back, -1, -1)]
+        unit = period.kind
+    elif period.days <= 13 * 7:
+        unit = "week"
+        periods, day = [], period.first_day
+        while day <= period.last_day:
+            week = period_containing("week", day)
+            periods.append(Period("week", max(week.first_day, period.first_day),
+                                  min(week.last_day, period.last_day)))
+            day = week.last_day + timedelta(days=1)
+    else:
+        unit = "month"
+        periods, day = [], period.first_day
+        while day <= period.last_day:
+            month = period_containing("month", day)
+            periods.append(Period("month", max(month.first_day, period.first_day),
+                                  min(month.last_day, period.last_day)))
+            day = month.last_day + timedelta(days=1)
+    periods = periods[-MAX_TREND_BUCKETS:]
+    points = []
+    for p in periods:
+        if unit == "week":
+            # Short, so twelve fit under the chart: '2 Nov'.
+            label = f"{p.first_day.day} {p.first_day:%b}"
+        elif unit == "month":
+            label = p.first_day.strftime("%b %Y")
+        else:
+            label = f"Q{(p.first_day.month - 1) // 3 + 1} {p.first_day.year}"
+        points.append(TrendPoint(label, p.first_day, p.last_day))
+    return unit, points
+
+
+def trend_for(period: Period, now: datetime) -> tuple[str, list[TrendPoint]]:
+    """Met and missed per bucket, in one grouped query: each row is put in its bucket by a
+    CASE over the buckets' boundaries, computed here in London dates."""
+    unit, points = trend_buckets(period)
+    starts = [london_midnight(p.first_day) for p in points]
+    end = london_midnight(points[-1].last_day + timedelta(days=1))
+    bucket = case(
+        *[(SR.response_due_at >= start, index)
+          for index, start in reversed(list(enumerate(starts)))],
+        else_=-1,
+    ).label("bucket")
+    query = (
+        select(bucket, _count_if(_met()).label("met"), _count_if(_missed(now)).label("missed"))
+        .where(SR.response_due_at >= starts[0], SR.response_due_at < end)
+        .group_by(bucket)
+    )
+    for row in db.session.execute(query):
+        if 0 <= row.bucket < len(points):
+            points[row.bucket].met = int(row.met)
+            points[row.bucket].missed = int(row.missed)
+    return unit, points
+
+
+def build_report(period: Period, now: datetime) -> Report:
+    """Everything the report page and its CSV show for ``period`` (CHARTER.md §7)."""
+    rows, total = figures_for(period, now)
+    unit, trend = trend_for(period, now)
+    return Report(period, now, rows, total, trend, unit)
+
+
+# ----------------------------------------------------------------------------------- missed
+
+
+@dataclass
+class Missed:
+    id: int
+    reference: str
+    promise_code: str
+    promise_title: str
+    subject: str
+    requester_name: str
+    response_due_at: datetime
+    promise_met_at: datetime | None
+    status: str
+    reason: str
+
+
+def missed_requests(
+    period: Period,
+    now: datetime,
+    cal: WorkingCalendar,
+    after: tuple[datetime, int] | None = None,
+    limit: int | None = MISSED_PAGE,
+) -> list[Missed]:
+    """The requests whose promise was missed, earliest due first, with the reason in words.
+
+    Keyset-paged on (due instant, id): ``after`` is the last row of the previous page.
+    """
+    catalogue = current_promises()
+    query = (
+        select(
+            SR.id, SR.reference, SR.promise_code, SR.subject, SR.requester_name,
+            SR.response_due_at, SR.promise_met_at, SR.status, SR.closed_at,
+        )
+        .where(_in_period(period), _missed(now))
+        .order_by(SR.response_due_at, SR.id)
+    )
+    if after is not None:
+        due, last_id = after
+        query = query.where(
+            or_(SR.response_due_at > due, and_(SR.response_due_at == due, SR.id > last_id))
+        )
+    if limit is not None:
+        query = query.limit(limit)
+    out = []
+    for row in db.session.execute(query):
+        promise = catalogue.get(row.promise_code)
+        out.append(Missed(
+            id=row.id,
+            reference=row.reference or "",
+            promise_code=row.promise_code,
+            promise_title=promise.title if promise else row.promise_code,
+            subject=row.subject,
+            requester_name=row.requester_name,
+            response_due_at=row.response_due_at,
+            promise_met_at=row.promise_met_at,
+            status=row.status,
+            reason=miss_reason(row, now, cal),
+        ))
+    return out
+
+
+#: What keeping each promise is called in a reason ("called back 2 office hours late").
+MET_VERBS = {
+    "callback": "called back",
+    "complaint": "responded with a date",
+    "membership-application": "decided",
+    "membership-upgrade": "decided",
+    "centre-approval": "decided",
+    "certificate": "dispatched",
+    "renewal-reminder": "reminded",
+}
+
+
+def office_duration(seconds: float, cal: WorkingCalendar) -> str:
+    """Office time in words: '40 minutes', '3 office hours', '2 working days and 1 hour'."""
+    seconds = max(0, round(seconds))
+    day = cal.close_s - cal.open_s
+    if seconds < 3600:
+        minutes = max(1, round(seconds / 60))
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    if seconds < day:
+        hours = round(seconds / 3600)
+        return "1 office hour" if hours == 1 else f"{hours} office hours"
+    days, rest = divmod(seconds, day)
+    hours = round(rest / 3600)
+    if hours * 3600 >= day:
+        days, hours = days + 1, 0
+    words = "1 working day" if days == 1 else f"{days} working days"
+    if hours:
+        words += " and 1 office hour" if hours == 1 else f" and {hours} office hours"
+    return words
+
+
+def miss_reason(row, now: datetime, cal: WorkingCalendar) -> str:
+    """Why a missed promise counts as missed, in words (no reason is stored with requests)."""
+    verb = MET_VERBS.get(row.promise_code, "replied")
+    if row.promise_met_at is not None:
+        late = cal.office_seconds_between(row.response_due_at, row.promise_met_at)
+        if late <= 0:
+            return f"{verb.capitalize()} after closing time on the day it was due"
+        return f"{verb.capitalize()} {office_duration(late, cal)} late"
+    if row.closed_at is not None or row.status in _CLOSED:
+        return "Closed without the promise being met, after it was due"
+    overdue = cal.office_seconds_between(row.response_due_at, now)
+    if overdue <= 0:
+        return "Still open, overdue"
+    return f"Still open, overdue by {office_duration(overdue, cal)}"
