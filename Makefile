@@ -43,8 +43,13 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check .
 
+## make bench: the quick benchmarks (the PostgreSQL ones create their own databases).
 bench: install
 	$(BIN)/python bench/clock.py
+	$(BIN)/python bench/live.py
+	$(BIN)/python bench/sender.py
+	$(BIN)/python bench/renewals.py
+	$(BIN)/python bench/centres.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -133,6 +133,13 @@ class Config:
     OUTBOX_SEND_SECONDS = _int("OUTBOX_SEND_SECONDS", 30)  # how often the sender runs
     RENEWAL_REMINDER_HOUR = _int("RENEWAL_REMINDER_HOUR", 7)  # London time, daily
 
+    # Shared mailboxes for alerts about work nobody is assigned yet (charter watch) and for
+    # the daily certificates digest.
+    STAFF_TEAM_EMAIL = os.environ.get("STAFF_TEAM_EMAIL", "member.services@portal.example")
+    CERTIFICATES_TEAM_EMAIL = os.environ.get(
+        "CERTIFICATES_TEAM_EMAIL", "certificates@portal.example"
+    )
+
     # Absolute address used in emails, since mail is built outside any request.
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
 

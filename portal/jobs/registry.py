@@ -23,8 +23,15 @@ from apscheduler.triggers.interval import IntervalTrigger
 from portal.charter import LONDON
 from portal.jobs.mail import send_outbox
 from portal.jobs.renewals import renewal_reminders
+from portal.jobs.watch import certificates, charter_watch, regular_updates
 
 TriggerFactory = Callable[[dict], BaseTrigger]
+
+
+def _poll_inbound(now: datetime) -> str:
+    from portal.inbound.job import poll_mailboxes
+
+    return poll_mailboxes(now)
 
 
 def every(
@@ -77,6 +84,33 @@ JOBS: dict[str, Job] = {
             daily(hour=7, hour_setting="RENEWAL_REMINDER_HOUR"),
             "Queue renewal reminders four weeks before each renewal date",
             run_at_startup=True,
+        ),
+        Job(
+            "charter-watch",
+            charter_watch,
+            every(minutes=5),
+            "Alert the assignee (or the team) once at risk and once overdue",
+            run_at_startup=True,
+        ),
+        Job(
+            "regular-updates",
+            regular_updates,
+            daily(hour=8),
+            "Remind staff of customer updates due by the end of the next working day",
+            run_at_startup=True,
+        ),
+        Job(
+            "certificates",
+            certificates,
+            daily(hour=8),
+            "Digest of certificates near or past their dispatch date",
+            run_at_startup=True,
+        ),
+        Job(
+            "inbound-mail",
+            _poll_inbound,
+            every(minutes=2, setting="INBOUND_POLL_SECONDS"),
+            "Turn new email in the configured mailboxes into requests",
         ),
     )
 }

@@ -155,9 +155,7 @@ class LeaseRowLeadership:
         try:
             with self.app.app_context(), db.engine.begin() as conn:
                 conn.execute(
-                    table.delete().where(
-                        table.c.name == LEASE_NAME, table.c.holder == self.holder
-                    )
+                    table.delete().where(table.c.name == LEASE_NAME, table.c.holder == self.holder)
                 )
         except SQLAlchemyError:
             pass
@@ -236,9 +234,7 @@ def run_worker(app: Flask, once: bool = False) -> None:
                     log.info("worker %s on standby: another worker is active", os.getpid())
                     announced = True
                 time.sleep(poll)
-            log.info(
-                "worker %s active with jobs: %s", os.getpid(), ", ".join(JOBS)
-            )
+            log.info("worker %s active with jobs: %s", os.getpid(), ", ".join(JOBS))
             scheduler = build_scheduler(app, leadership)
             scheduler.start()
             time.sleep(poll)
