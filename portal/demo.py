@@ -288,6 +288,7 @@ def seed_centres() -> int:
                           io.BytesIO(_DEMO_PDF))
     services.submit_application(sent, sender, now=now - timedelta(days=3))
     db.session.flush()
+    return created
 
 
 def _demo_requests(member: User, applicant: User, staff: User) -> None:

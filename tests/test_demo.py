@@ -1,0 +1,38 @@
+"""``flask demo seed``: the demo sign-ins and data, loaded once, never in production."""
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import User
+from portal.demo import DEMO_ACCOUNTS
+from portal.extensions import db
+from portal.requests.models import ServiceRequest
+
+
+def test_seed_loads_every_demo_account_and_is_idempotent(runner):
+    first = runner.invoke(args=["demo", "seed"])
+    assert first.exit_code == 0, first.output
+    assert "Demo data loaded" in first.output
+    emails = set(db.session.scalars(select(User.email)))
+    for email, _role, _name in DEMO_ACCOUNTS:
+        assert email in emails
+    users = db.session.scalar(select(func.count(User.id)))
+    requests = db.session.scalar(select(func.count(ServiceRequest.id)))
+    assert requests >= 20  # the queue and the member's pages have something to show
+
+    second = runner.invoke(args=["demo", "seed"])
+    assert second.exit_code == 0, second.output
+    assert "nothing changed" in second.output
+    assert db.session.scalar(select(func.count(User.id))) == users
+    assert db.session.scalar(select(func.count(ServiceRequest.id))) == requests
+
+
+def test_demo_accounts_are_printed(runner):
+    result = runner.invoke(args=["demo", "accounts"])
+    assert "member@demo.test" in result.output and "demo-pass-2026" in result.output
+
+
+def test_seed_is_refused_in_production(app, runner):
+    app.config["ENV_NAME"] = "production"
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code != 0
+    assert "never loaded into a production database" in result.output
