@@ -27,6 +27,7 @@ seed: db-upgrade
 ## make run: set up the SQLite database, load demo data, start web and worker together.
 run: seed
 	@$(BIN)/flask demo accounts
+	@echo "Current two-step code for staff and admin: $$($(BIN)/flask demo code) (run 'flask --app wsgi demo code' for a new one)"
 	@echo "Starting the portal on http://127.0.0.1:5000 with its worker (Ctrl+C stops both)."
 	@$(BIN)/flask worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \

@@ -38,6 +38,18 @@ def demo_accounts() -> None:
         click.echo(f"  {role:<9} {email}")
 
 
+@demo_cli.command("code")
+def demo_code() -> None:
+    """Print the current two-step sign-in code of the demo staff and admin accounts."""
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("There are no demo accounts in production.")
+    import pyotp
+
+    from portal.demo import DEMO_TOTP_SECRET
+
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run every job once and exit.")
 def worker(once: bool) -> None:

@@ -36,3 +36,12 @@ def test_seed_is_refused_in_production(app, runner):
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code != 0
     assert "never loaded into a production database" in result.output
+
+
+def test_demo_code_is_the_current_two_step_code(runner):
+    import pyotp
+
+    from portal.demo import DEMO_TOTP_SECRET
+
+    result = runner.invoke(args=["demo", "code"])
+    assert pyotp.TOTP(DEMO_TOTP_SECRET).verify(result.output.strip(), valid_window=1)

@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import re
 
-from portal.demo import DEMO_PASSWORD
+from tests.browser.helpers import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def sign_in(page, email: str) -> None:
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+
+
 
 
 def sign_in_staff(page, email: str = "centres.team@demo.test") -> None:
-    """Staff sign-in in one place, so a second factor can be added here when it comes."""
     sign_in(page, email)
     page.wait_for_url("**/staff/")
 

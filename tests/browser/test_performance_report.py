@@ -10,21 +10,16 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from portal.demo import DEMO_PASSWORD
 from portal.extensions import db
 from portal.public.templating import london_today
 from portal.requests.models import ServiceRequest
 from portal.settings.services import current_policy, get_calendar
 from portal.staff import report
+from tests.browser.helpers import sign_in
 
 
 def sign_in_as(page, email: str) -> None:
-    """Sign in through the form (one place to adapt when staff sign-in gains a second step)."""
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("load")
+    sign_in(page, email)
 
 
 def _last_month_history(live_server) -> tuple[report.Period, str]:

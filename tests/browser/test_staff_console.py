@@ -16,21 +16,17 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.charter import add_office_seconds
 from portal.charter import status as charter_status
-from portal.demo import DEMO_PASSWORD
 from portal.extensions import db
 from portal.requests import services
 from portal.settings.services import get_calendar, office_settings
 from portal.staff.queue import STATE_LABELS
+from tests.browser.helpers import sign_in
 
 LIVE_WITHIN_MS = 5000
 
 
-def sign_in(page, email: str, lands_on: str) -> None:
-    """Sign in through the form (one place to add a second factor for staff later)."""
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def sign_in_at(page, email: str, lands_on: str) -> None:
+    sign_in(page, email)
     page.wait_for_url(f"**{lands_on}")
 
 
@@ -74,13 +70,13 @@ def test_staff_take_an_at_risk_complaint_and_the_member_sees_each_change(
     # The member has their request open in another browser.
     member_context = browser.new_context(base_url=live_server.url)
     member = member_context.new_page()
-    sign_in(member, "member@demo.test", "/member/")
+    sign_in_at(member, "member@demo.test", "/member/")
     member.goto(f"/member/requests/{reference}")
     expect(member.get_by_test_id("status")).to_have_text("Received")
     member.evaluate("document.body.dataset.noReload = 'yes'")
 
     # Staff: home, then the at-risk queue.
-    sign_in(page, "support@demo.test", "/staff/")
+    sign_in_at(page, "support@demo.test", "/staff/")
     accessible(page)
     page.get_by_role("link", name="at risk").first.click()
     page.wait_for_url("**/staff/queue?state=at_risk")
