@@ -1,7 +1,10 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else is a helper.
 SHELL := /bin/bash
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then echo $$p; break; fi; done)
+# The first Python 3.11+ on PATH (pyenv shims for versions not installed fail quietly here).
+PYTHON_FOUND := $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; \
+	then echo $$p; break; fi; done)
+PYTHON ?= $(PYTHON_FOUND)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
