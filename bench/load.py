@@ -7,7 +7,8 @@ Usage::
     python bench/load.py [--duration 300] [--users 50] [--think 1.0]
                          [--database-url postgresql+psycopg://postgres@127.0.0.1/portal_load]
                          [--throughput-seconds 30] [--sqlite-steps 10,25,50]
-                         [--sqlite-step-seconds 60] [--no-sqlite] [--no-failover]
+                         [--sqlite-step-seconds 60] [--no-sqlite] [--no-postgres] [--no-failover]
+                         [--members 2000] [--json FILE]
 
 What it does, in order:
 
@@ -399,6 +400,7 @@ def errors_of(result: dict) -> dict:
         "connection_errors": sum(1 for e in raw if not e[2].startswith("HTTP")),
         "user_visible_failures": len(result["failures"]),
         "unexpected_status": len(result["unexpected"]),
+        "stale_keepalive_resent": len(result.get("stale_keepalive", [])),
         "raw": raw[:20], "failures": result["failures"][:20],
         "unexpected": result["unexpected"][:20],
     }
@@ -419,7 +421,8 @@ def print_errors(errors: dict) -> None:
     print(f"  server errors (5xx) {errors['server_errors']}, connection errors "
           f"{errors['connection_errors']}, user-visible failures "
           f"{errors['user_visible_failures']}, unexpected statuses "
-          f"{errors['unexpected_status']}")
+          f"{errors['unexpected_status']}; idle keep-alive connections resent "
+          f"{errors['stale_keepalive_resent']}")
     for what in ("raw", "failures", "unexpected"):
         for item in errors[what][:5]:
             print(f"    {what}: t={item[0]:.1f}s {item[1]}: {item[2]}")
@@ -624,6 +627,7 @@ def main(argv: list[str] | None = None) -> dict:
                         type=lambda s: [int(x) for x in s.split(",") if x])
     parser.add_argument("--sqlite-step-seconds", type=float, default=60)
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-failover", action="store_true")
     parser.add_argument("--json", help="also write every figure to this file")
     args = parser.parse_args(argv)
@@ -634,7 +638,8 @@ def main(argv: list[str] | None = None) -> dict:
         workdir = Path(tmp)
         procs = Processes(workdir)
         try:
-            results["postgresql"] = postgres_run(args, workdir, procs)
+            if not args.no_postgres:
+                results["postgresql"] = postgres_run(args, workdir, procs)
             if not args.no_sqlite and args.sqlite_steps:
                 results["sqlite"] = sqlite_run(args, workdir, procs)
         except BaseException:

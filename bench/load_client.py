@@ -17,7 +17,9 @@ Users do what people do, with a pause to read between pages (``think`` seconds o
 Mode ``closed`` instead has every user fetch one page as fast as it can (no pauses), to
 measure throughput; the members sign in first, outside the measured window.
 
-A response that never came (connection error) or a 502/503/504 from the load balancer is
+A request sent on a keep-alive connection the server had just closed as idle is resent at
+once, as browsers do, and counted apart (*stale keep-alive*): nothing reached the app. Any
+other response that never came (connection error) or a 502/503/504 from the load balancer is
 retried, up to three more times, as a person would press reload: each such event is counted
 as a *raw error*; a request that still fails is a *user-visible failure*. POSTs are retried
 only on 503 (the balancer had no server, so none received it) or a refused connection.
@@ -39,6 +41,7 @@ from urllib.parse import urlencode, urlsplit
 import pyotp
 
 RETRIES = 3
+STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
 INPUT = re.compile(r"<input\b([^>]*)>", re.S)
@@ -60,6 +63,7 @@ class Stats:
         self.raw_errors: list = []
         self.failures: list = []
         self.unexpected: list = []
+        self.stale_keepalive: list = []
 
     def sample(self, page: str, latency: float, status: int) -> None:
         with self.lock:
@@ -106,6 +110,7 @@ class Browser:
             if self.cookies:
                 sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
             refused = False
+            reused = self.conn is not None
             try:
                 if self.conn is None:
                     self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
@@ -113,9 +118,14 @@ class Browser:
                 response = self.conn.getresponse()
                 data = response.read()
             except (OSError, http.client.HTTPException) as exc:
+                self.close()
+                if reused and isinstance(exc, STALE):
+                    # The server had closed this idle keep-alive connection as the request
+                    # left: nothing was processed, and browsers resend at once, any method.
+                    self.stats.note("stale_keepalive", page, type(exc).__name__)
+                    continue
                 refused = isinstance(exc, ConnectionRefusedError)
                 self.stats.note("raw_errors", page, f"{type(exc).__name__}: {exc}")
-                self.close()
                 if attempt < RETRIES and (method == "GET" or refused):
                     time.sleep(0.2)
                     continue
@@ -347,7 +357,8 @@ def main() -> None:
         t.join(spec["duration"] + 300)
     json.dump({"started": stats.started, "window_start": window.get("start", stats.started),
                "ended": time.time(), "samples": stats.samples, "raw_errors": stats.raw_errors,
-               "failures": stats.failures, "unexpected": stats.unexpected},
+               "failures": stats.failures, "unexpected": stats.unexpected,
+               "stale_keepalive": stats.stale_keepalive},
               open(sys.argv[2], "w"))
 
 
