@@ -301,13 +301,18 @@ backend portal
     option httpchk
     http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1
     http-check expect status 200
-    default-server inter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down
+    # A check waits up to 5 s: under full load /healthz queues behind real requests, and a
+    # short timeout would take every instance out at once. A stopped instance is caught at
+    # once anyway: its refused connection marks it down (observe layer4).
+    timeout check 5s
+    default-server inter 2s fall 3 rise 2 observe layer4 error-limit 1 on-error mark-down
 {portal_servers}
 backend baseline
     balance roundrobin
     option httpchk
     http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1
-    default-server inter 1s fall 2 rise 2
+    timeout check 5s
+    default-server inter 2s fall 3 rise 2
 {baseline_servers}
 """
 
@@ -501,7 +506,7 @@ def postgres_run(args, workdir: Path, procs: Processes) -> dict:
         start_haproxy(procs, workdir, web_ports, base_ports, lb_port, base_lb_port)
         wait_http(f"http://127.0.0.1:{lb_port}/healthz")
         wait_http(f"http://127.0.0.1:{base_lb_port}/healthz")
-        time.sleep(2.5)  # both servers pass their first health checks
+        time.sleep(4.5)  # both servers pass their first health checks
         workers = [start_worker(procs, f"worker{i + 1}", env) for i in range(2)]
         results: dict = {"throughput": {}}
 
