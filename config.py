@@ -166,6 +166,10 @@ class Config:
         "INBOUND_GATEWAY", "portal.requests.inbound_gateway:PortalRequestGateway"
     )
 
+    # How long each process may reuse the calendar rules (office hours, closures) before
+    # reading them again; an admin's change reaches every process within this time.
+    CALENDAR_CACHE_SECONDS = _int("CALENDAR_CACHE_SECONDS", 5)
+
     EMAIL_VERIFY_HOURS = 48
     PASSWORD_RESET_MINUTES = 60
 
@@ -199,6 +203,7 @@ class TestingConfig(Config):
     MAIL_SERVER = ""
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    CALENDAR_CACHE_SECONDS = 0  # tests check that a change applies at once
     PORTAL_BASE_URL = "http://localhost"
     INBOUND_MAILBOXES = ""  # a test names its own mailboxes; never the developer's
     REDIS_URL = ""

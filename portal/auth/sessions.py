@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from flask import current_app, flash, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Role, User
 from portal.auth.models import UserSession
@@ -113,7 +114,8 @@ def load_user(identity: str) -> User | None:
     user_id, _, token = identity.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # The membership comes in the same query: the member pages all show it.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.membership)])
     if user is None or user.session_token != token or not user.is_enabled:
         return None
     row = current()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from functools import lru_cache
+from time import monotonic
 
-from flask import g
+from flask import current_app, g
 from sqlalchemy import select
 
 from portal.audit.services import record as audit
@@ -62,17 +63,37 @@ def calendar_rules() -> CalendarRules:
     )
 
 
+_rules_cache: tuple[float, str, CalendarRules] | None = None
+
+
+def _current_rules() -> CalendarRules:
+    """The rules, re-read from the database at most every ``CALENDAR_CACHE_SECONDS`` per
+    process (a few seconds in production, so a change applies everywhere almost at once
+    without two queries on every page; 0 in tests, which check changes apply at once)."""
+    global _rules_cache
+    ttl = current_app.config.get("CALENDAR_CACHE_SECONDS", 0)
+    database = str(db.engine.url)
+    now = monotonic()
+    if ttl and _rules_cache and _rules_cache[1] == database and now - _rules_cache[0] < ttl:
+        return _rules_cache[2]
+    rules = calendar_rules()
+    _rules_cache = (now, database, rules)
+    return rules
+
+
 def get_calendar() -> WorkingCalendar:
     """The working calendar in force now, read once per request or job."""
     cached = g.get("_portal_calendar")
     if cached is None:
-        cached = g._portal_calendar = _calendar_for(calendar_rules())
+        cached = g._portal_calendar = _calendar_for(_current_rules())
     return cached
 
 
 def _calendar_changed() -> None:
+    global _rules_cache
     office_settings(for_update=True).updated_at = utcnow()
     g.pop("_portal_calendar", None)
+    _rules_cache = None  # this process sees its own change at once
 
 
 def set_office_hours(

@@ -176,3 +176,19 @@ def test_admin_saves_targets_as_a_new_version(admin_client):
 def test_only_admins_reach_the_settings(staff_client):
     assert staff_client.get("/admin/calendar").status_code == 403
     assert staff_client.get("/admin/promises").status_code == 403
+
+
+def test_rules_are_reused_for_a_few_seconds_and_own_changes_apply_at_once(app):
+    from flask import g
+
+    app.config["CALENDAR_CACHE_SECONDS"] = 60
+    assert _due() == datetime(2026, 12, 2, 17, tzinfo=UTC)
+    # Another process's change (written straight to the table) waits for the cache to age...
+    db.session.add(CalendarDay(day=date(2026, 11, 30), kind="closure", reason="Elsewhere"))
+    db.session.commit()
+    assert _due() == datetime(2026, 12, 2, 17, tzinfo=UTC)
+    # ...while a change made through the settings in this process applies at once.
+    services.add_calendar_day(date(2026, 12, 1), "closure", "Here")
+    db.session.commit()
+    g.pop("_portal_calendar", None)
+    assert _due() == datetime(2026, 12, 4, 17, tzinfo=UTC)
