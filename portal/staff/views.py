@@ -67,8 +67,18 @@ def queue_view():
         next_url=url_for("staff.queue_view", **args, after=cursor) if cursor else None,
         first_url=url_for("staff.queue_view", **args) if after else None,
         organisations=organisations, kinds=KIND_LABELS, statuses=STATUS_LABELS,
-        state_labels=queue.STATE_LABELS, args=args,
+        state_labels=queue.STATE_LABELS, args=args, channel_words=CHANNEL_WORDS,
     )
+
+
+#: How each request reached us, as the queue says it (issue #10: emailed requests show so).
+CHANNEL_WORDS = {
+    "web": "web form",
+    "email": "email",
+    "phone": "phone",
+    "letter": "letter",
+    "social": "social media",
+}
 
 
 @bp.route("/absence", methods=["GET", "POST"])

@@ -58,8 +58,7 @@ def test_next_due_follows_the_request_through_its_life(submit):
     assert complaint.next_due_at == complaint.response_due_at
     services.resume(complaint, staff)
     services.staff_reply(complaint, staff, "Sorry.", resolution_date=date(2026, 12, 10))
-    assert complaint.next_due_at == min(complaint.resolution_due_at,
-                                        complaint.next_update_due_at)
+    assert complaint.next_due_at == min(complaint.resolution_due_at, complaint.next_update_due_at)
     assert complaint.next_due_at == complaint.next_update_due_at  # updates every 5 days
     services.wait_for_customer(complaint, staff, "Can you send the receipt?")
     assert complaint.next_due_at is None  # resolution date and updates pause
@@ -68,8 +67,9 @@ def test_next_due_follows_the_request_through_its_life(submit):
     services.resolve(complaint, staff)
     assert complaint.next_due_at is None
 
-    application = submit("membership-application", requester=make_user("member"),
-                         details={"grade": "member"}).request
+    application = submit(
+        "membership-application", requester=make_user("member"), details={"grade": "member"}
+    ).request
     assert application.next_due_at == application.response_due_at
     services.wait_for_customer(application, staff, "Send your certificate, please.")
     assert application.next_due_at is None  # a decision promise pauses
@@ -99,21 +99,46 @@ def test_cursor_round_trip_and_junk_is_ignored():
     instant = utc(2026, 11, 26, 10, 0)
     assert decode_cursor(encode_cursor(instant, 12)) == (instant, 12)
     assert decode_cursor(encode_cursor(None, 7)) == (None, 7)
-    for junk in ["", "x", "2026-11-26~", "~5", "2026-13-40T00:00~5", "2026-11-26T10:00~5",
-                 "none~-1", "none~" + "9" * 20, "a" * 200]:
+    for junk in [
+        "",
+        "x",
+        "2026-11-26~",
+        "~5",
+        "2026-13-40T00:00~5",
+        "2026-11-26T10:00~5",
+        "none~-1",
+        "none~" + "9" * 20,
+        "a" * 200,
+    ]:
         assert decode_cursor(junk) is None
 
 
-@pytest.mark.parametrize("now", [THU_10AM, FRI_6PM, utc(2026, 11, 26, 16, 30),
-                                 utc(2026, 11, 28, 12, 0)])
+@pytest.mark.parametrize(
+    "now", [THU_10AM, FRI_6PM, utc(2026, 11, 26, 16, 30), utc(2026, 11, 28, 12, 0)]
+)
 def test_sql_states_match_the_charter_engine(submit, now):
     """At-risk and overdue are decided in SQL; they must agree with charter.status."""
     cal = get_calendar()
-    offsets = [-3 * 86400, -3600, -1, 0, 1, 3600, 3 * 3600 + 59 * 60, 4 * 3600, 4 * 3600 + 1,
-               5 * 3600, 86400, 2 * 86400, 5 * 86400]
+    offsets = [
+        -3 * 86400,
+        -3600,
+        -1,
+        0,
+        1,
+        3600,
+        3 * 3600 + 59 * 60,
+        4 * 3600,
+        4 * 3600 + 1,
+        5 * 3600,
+        86400,
+        2 * 86400,
+        5 * 86400,
+    ]
     with time_machine.travel(now - timedelta(days=10), tick=False):
-        made = [submit("query", email=f"s{n}@example.test", subject=f"S{n}").request
-                for n, _ in enumerate(offsets)]
+        made = [
+            submit("query", email=f"s{n}@example.test", subject=f"S{n}").request
+            for n, _ in enumerate(offsets)
+        ]
     for r, offset in zip(made, offsets, strict=True):
         _force_due(r, now + timedelta(seconds=offset))
     db.session.commit()
@@ -159,8 +184,9 @@ def test_filters_and_search(submit):
     services.assign(mine, me, me)
     theirs = submit("query", name="Bob 100%_Smith", email="bob@example.test").request
     services.assign(theirs, me, colleague)
-    nobody = submit("callback", name="Cara", email="cara@example.test",
-                    details={"phone": "07700 900123"}).request
+    nobody = submit(
+        "callback", name="Cara", email="cara@example.test", details={"phone": "07700 900123"}
+    ).request
     resolved = submit("query", name="Dan", email="dan@example.test").request
     services.resolve(resolved, me)
     db.session.commit()
@@ -185,15 +211,37 @@ def test_filters_and_search(submit):
 def test_filters_from_a_query_string_drop_unknown_values():
     from werkzeug.datastructures import MultiDict
 
-    args = MultiDict({"kind": "nonsense", "status": "closed", "assignee": "everyone",
-                      "organisation": "12x", "state": "late", "q": "  x  "})
+    args = MultiDict(
+        {
+            "kind": "nonsense",
+            "status": "closed",
+            "assignee": "everyone",
+            "organisation": "12x",
+            "state": "late",
+            "q": "  x  ",
+        }
+    )
     filters = QueueFilters.from_args(args, me=3)
     assert filters == QueueFilters(me=3, search="x")
-    good = QueueFilters.from_args(MultiDict({"kind": "complaint", "status": "answered",
-                                             "assignee": "mine", "organisation": "5",
-                                             "state": "overdue"}), me=3)
+    good = QueueFilters.from_args(
+        MultiDict(
+            {
+                "kind": "complaint",
+                "status": "answered",
+                "assignee": "mine",
+                "organisation": "5",
+                "state": "overdue",
+            }
+        ),
+        me=3,
+    )
     assert (good.kind, good.status, good.assignee, good.organisation_id, good.state) == (
-        "complaint", "answered", "mine", 5, "overdue")
+        "complaint",
+        "answered",
+        "mine",
+        5,
+        "overdue",
+    )
 
 
 @time_machine.travel(THU_10AM, tick=False)
@@ -234,8 +282,7 @@ def test_queue_reads_one_page_in_a_fixed_number_of_queries(app, submit):
     staff = make_user("staff")
     org = make_organisation("employer")
     for n in range(20):
-        r = submit("query", email=f"n{n}@example.test", subject=f"N{n}",
-                   organisation=org).request
+        r = submit("query", email=f"n{n}@example.test", subject=f"N{n}", organisation=org).request
         services.assign(r, staff, make_user("staff"))
     db.session.commit()
     statements = []
@@ -264,3 +311,15 @@ def test_describe_labels_what_is_due(submit):
         t = queue.thresholds(cal=cal)
         assert queue.describe(callback, t, cal).due_label == "Call back"
         assert queue.describe(complaint, t, cal).due_label == "Resolution date"
+
+
+def test_queue_shows_how_each_request_arrived(signed_in_as, submit):
+    client, _staff = signed_in_as("staff")
+    emailed = submit("query", channel="email", subject="Emailed question")
+    posted = submit(
+        "complaint", channel="letter", subject="Posted complaint", email="writer@example.test"
+    )
+    db.session.commit()
+    page = client.get("/staff/queue").get_data(as_text=True)
+    assert f'{emailed.request.reference}</a><br><span class="muted">Question, by email' in page
+    assert "Complaint, by letter" in page and posted.request.reference in page
