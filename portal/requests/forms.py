@@ -383,3 +383,30 @@ class CentreSupportForm(RequestForm):
 
     def values(self):
         return self.subject.data, self.body.data, {}
+
+
+REPRINT_REASONS = [
+    ("lost", "Lost (never arrived, or mislaid)"),
+    ("damaged", "Damaged"),
+    ("wrong-details", "Wrong details on the certificate"),
+]
+
+
+class ReprintForm(RequestForm):
+    """A reprint of a posted certificate: a request of its own (issue #6)."""
+
+    kind = Kind.REPRINT
+    heading = "Ask for a reprint"
+    intro = (
+        "Tell us why the certificate needs printing again. We post reprints within 15 "
+        "working days."
+    )
+    reason = RadioField("Why is a reprint needed?", choices=choices(REPRINT_REASONS),
+                        validators=[_required("Choose why a reprint is needed.")])
+    body = _text("What should we know?",
+                 "Tell us what happened, and the correct details if they were wrong.", 2000)
+
+    def values(self):
+        # The subject and details are completed by the view, which knows the certificate.
+        return "", self.body.data, {"reason": self.reason.data,
+                                    "reason_words": _label_of(self.reason, self.reason.data)}

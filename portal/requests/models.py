@@ -37,6 +37,7 @@ class Kind(StrEnum):
     UPGRADE = "membership-upgrade"
     EMPLOYER_SUPPORT = "employer-support"
     CENTRE_SUPPORT = "centre-support"
+    REPRINT = "certificate-reprint"
 
 
 #: Reference prefix of each kind: Q-2026-000123.
@@ -49,11 +50,13 @@ PREFIXES = {
     Kind.UPGRADE: "U",
     Kind.EMPLOYER_SUPPORT: "E",
     Kind.CENTRE_SUPPORT: "S",
+    Kind.REPRINT: "R",
 }
 
 #: The charter promise each kind is made under (CHARTER.md section 4). Kinds and promise
-#: codes happen to share names; the mapping keeps them free to differ.
-PROMISE_OF_KIND = {kind: kind.value for kind in Kind}
+#: codes mostly share names; the mapping keeps them free to differ. A reprint is a
+#: certificate to issue again, so it runs on the certificate promise from the request.
+PROMISE_OF_KIND = {kind: kind.value for kind in Kind} | {Kind.REPRINT: "certificate"}
 
 KIND_LABELS = {
     Kind.QUERY: "Question",
@@ -64,6 +67,7 @@ KIND_LABELS = {
     Kind.UPGRADE: "Membership upgrade",
     Kind.EMPLOYER_SUPPORT: "Support request",
     Kind.CENTRE_SUPPORT: "Centre support request",
+    Kind.REPRINT: "Certificate reprint request",
 }
 
 
