@@ -109,7 +109,7 @@ def export_requests(user: User) -> ExportPart:
                 "timeline": [
                     {"at": _iso(e.created_at), "what": e.kind, "by": e.author_name,
                      "message": e.body}
-                    for e in r.customer_events()
+                    for e in r.customer_events
                 ],
                 "files": attachments,
             }
