@@ -200,7 +200,10 @@ def centre_certificates_bulk():
     """Sign off, print or post the ticked certificates in one go."""
     status = _queue_status()
     form = BulkCertificatesForm()
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    # isdigit() is true of "²" and other Unicode digits int() refuses, and a 30-digit id
+    # overflows the database's integer: ASCII digits, at most 9, and at most ten pages' worth.
+    ids = [int(v) for v in request.form.getlist("ids")
+           if v.isascii() and v.isdigit() and len(v) <= 9][:1000]
     if form.validate_on_submit():
         if not ids:
             form.form_errors.append("Tick at least one learner.")
