@@ -38,6 +38,7 @@ ACTIONS = {
     "account.disabled": "Account disabled",
     "account.enabled": "Account enabled",
     "record.viewed": "Customer record viewed by staff",
+    "request.changed": "Request changed",
     "privacy.export": "Personal data downloaded",
     "privacy.erasure_requested": "Erasure requested",
     "privacy.erasure_carried_out": "Personal data erased",
@@ -120,6 +121,33 @@ def record_view(customer, what, summary: str = "") -> AuditEntry | None:
     if current_user.role not in STAFF_ROLES:
         return None
     return record("record.viewed", what, subject=customer, summary=summary)
+
+
+def record_request_change(request, event) -> AuditEntry:
+    """Record one change to a customer's request: every event on its timeline (submitted,
+    replies, status changes, assignment, dates, resolved, closed...) is written by one
+    function in ``portal.requests.services``, which calls this (issue #8).
+
+    Who: the event's actor (or the signed-in user); what: the event's kind and the request's
+    status after it; when and where: the entry's own time and address. Neither the message
+    text nor anything secret (the private link, its hash) is copied here: the request holds
+    the text, and the link is a password.
+    """
+    actor = getattr(event, "actor", None)
+    return record(
+        "request.changed",
+        ("service_request", request.id),
+        subject=request.requester_id,
+        actor=actor,
+        summary=f"{request.reference or ''}: {event.kind}".strip(": "),
+        details={
+            "reference": request.reference,
+            "event": event.kind,
+            "status": request.status,
+            "internal": bool(event.is_internal),
+            "version": request.version,
+        },
+    )
 
 
 def label(action: str) -> str:

@@ -20,8 +20,9 @@ from portal.centres.forms import (
     SubmitApplicationForm,
 )
 from portal.centres.http import live_json, send_document
-from portal.centres.models import ApplicationStatus
+from portal.centres.models import ApplicationStatus, CentreDocument
 from portal.extensions import db
+from portal.security import policy
 
 STEP_FORMS = {
     "organisation": OrganisationStepForm,
@@ -175,17 +176,12 @@ def application_documents():
 
 @bp.route("/application/documents/<int:document_id>")
 def application_document(document_id: int):
-    document = services.document_for_organisation(document_id, current_user.organisation_id)
-    if document is None:
-        abort(404)
-    return send_document(document)
+    return send_document(policy.get_or_404(CentreDocument, document_id))
 
 
 @bp.route("/application/documents/<int:document_id>/remove", methods=["POST"])
 def application_document_remove(document_id: int):
-    document = services.document_for_organisation(document_id, current_user.organisation_id)
-    if document is None:
-        abort(404)
+    document = policy.get_or_404(CentreDocument, document_id, "change")
     title = document.title
     try:
         path = services.remove_document(document)

@@ -20,12 +20,13 @@ from wtforms import SelectChoice
 from portal.centre import bp
 from portal.centres import completions
 from portal.centres.forms import CompletionForm, TrackerFilterForm, UploadCompletionsForm
-from portal.centres.models import Qualification
+from portal.centres.models import Completion, Qualification
 from portal.centres.services import CentreError
 from portal.charter import POSTAGE_LABELS
 from portal.database import utcnow
 from portal.extensions import db
 from portal.public.templating import london_today
+from portal.security import policy
 
 #: How many rejected rows an upload report lists in full.
 REPORT_LIMIT = 1000
@@ -182,10 +183,9 @@ def learners_template():
 
 @bp.route("/learners/<int:completion_id>")
 def learner(completion_id: int):
-    organisation = _approved_organisation()
-    completion = completions.completion_for_organisation(completion_id, organisation.id)
-    if completion is None:
-        abort(404)
+    _approved_organisation()
+    # Only this centre's learners: the policy decides (portal.security.policy).
+    completion = policy.get_or_404(Completion, completion_id)
     return render_template(
         "centre/learner.html",
         completion=completion,

@@ -8,9 +8,7 @@ the request commits once.
 
 from __future__ import annotations
 
-import io
 import secrets
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +31,7 @@ from portal.centres.models import (
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notify.services import queue_email
+from portal.security import uploads
 from portal.settings.services import current_policy, get_calendar, office_settings, promises_for
 
 PROMISE = "centre-approval"
@@ -573,22 +572,12 @@ DOCUMENT_KINDS = {
 
 
 def detect_document_kind(content: bytes) -> str | None:
-    """What a file really is, from its bytes (never its name or the browser's claim)."""
-    if content.startswith(b"%PDF-"):
-        return "pdf"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if content.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = archive.namelist()
-        except (zipfile.BadZipFile, ValueError):
-            return None
-        if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
-            return "docx"
-    return None
+    """What a file really is, from its bytes (never its name or the browser's claim).
+
+    Recognition is ``portal.security.uploads``'s, so documents, requests and email agree.
+    """
+    kind = uploads.content_kind(content)
+    return "jpg" if kind == "jpeg" else kind
 
 
 def upload_dir() -> Path:
@@ -604,16 +593,20 @@ def add_document(
     content. Stored under a random name so nothing the uploader chose reaches the disk."""
     _require_editable(application)
     content = stream.read(MAX_DOCUMENT_BYTES + 1)
-    if not content:
-        raise CentreError("The file you chose is empty.")
-    if len(content) > MAX_DOCUMENT_BYTES:
-        raise CentreError("The file must be 10 MB or smaller.")
-    kind = detect_document_kind(content)
-    if kind is None:
-        raise CentreError("The file must be a PDF, a Word document (.docx), a PNG or a JPEG.")
+    # The one upload check every area uses: type by content, size, zip bombs, macros, and
+    # a name that does not contradict the content.
+    try:
+        checked = uploads.check_upload(filename, content, max_bytes=MAX_DOCUMENT_BYTES)
+    except uploads.UploadRejected as exc:
+        if exc.code == "too_large":
+            raise CentreError("The file must be 10 MB or smaller.") from None
+        if exc.code == "empty":
+            raise CentreError("The file you chose is empty.") from None
+        raise CentreError(str(exc)) from None
+    kind = "jpg" if checked.kind == "jpeg" else checked.kind
     stored_name = f"{secrets.token_hex(16)}.{kind}"
     (upload_dir() / stored_name).write_bytes(content)
-    original = Path((filename or "").replace("\\", "/")).name.strip() or f"document.{kind}"
+    original = checked.name or f"document.{kind}"
     document = CentreDocument(
         organisation_id=application.organisation_id,
         application=application,

@@ -1,9 +1,11 @@
 """Checks on an email's attachments: the same rules as uploads (issue #10).
 
-A file is kept only if its content is a PDF, PNG, JPEG or Word (.docx) document and it is
-at most 10 MB. The type is read from the bytes, never from the name or the type the
-sender's program claimed, since both are whatever the sender says. A refused file is not
-stored; a note for staff says what arrived and why it was not kept.
+Whether a file is kept is decided by ``portal.security.uploads.check_upload``, the one check
+every upload passes: a PDF, PNG, JPEG or Word (.docx) document by its content, at most 10 MB,
+no zip bombs or macros, a name that does not contradict the content. The type is read from
+the bytes, never from the name or the type the sender's program claimed, since both are
+whatever the sender says. A refused file is not stored; a note for staff says what arrived
+and why it was not kept.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from portal.requests import files
+from portal.security import uploads
 
-MAX_ATTACHMENT_BYTES = files.MAX_FILE_BYTES
+MAX_ATTACHMENT_BYTES = uploads.MAX_UPLOAD_BYTES
 
 #: What each accepted type is called, for notes and for the stored content type.
 ACCEPTED_TYPES = {
@@ -51,8 +53,8 @@ class Refusal:
 
 def sniff(data: bytes) -> str | None:
     """The accepted content type ``data`` really is, or None (the uploads' own check)."""
-    kind = files.sniff(data)
-    return files.TYPES[kind][0] if kind else None
+    kind = uploads.content_kind(data)
+    return uploads.KINDS[kind][0] if kind else None
 
 
 def safe_filename(name: str | None, content_type: str | None = None, index: int = 1) -> str:
@@ -84,19 +86,17 @@ def check_attachment(
     """Keep or refuse one attachment by its size and its content."""
     detected = sniff(data)
     name = safe_filename(filename, detected, index)
-    if len(data) > max_bytes:
-        return Refusal(
-            name,
-            claimed_type,
-            len(data),
-            f"{name} ({_size(len(data))}) was not kept: files can be at most {_size(max_bytes)}.",
-        )
-    if detected is None:
-        return Refusal(
-            name,
-            claimed_type,
-            len(data),
-            f"{name} ({claimed_type}, {_size(len(data))}) was not kept: we accept PDF, "
-            "PNG, JPEG and Word (.docx) files only.",
-        )
-    return Attachment(name, detected, data)
+    try:
+        checked = uploads.check_upload(name, data, max_bytes=max_bytes)
+    except uploads.UploadRejected as exc:
+        described = f"{name} ({claimed_type}, {_size(len(data))})"
+        if exc.code == "too_large":
+            note = (f"{name} ({_size(len(data))}) was not kept: files can be at most "
+                    f"{_size(max_bytes)}.")
+        elif exc.code == "type":
+            note = (f"{described} was not kept: we accept PDF, PNG, JPEG and Word (.docx) "
+                    "files only.")
+        else:
+            note = f"{described} was not kept: it {exc.clause}"
+        return Refusal(name, claimed_type, len(data), note)
+    return Attachment(checked.name, checked.mimetype, data)

@@ -238,3 +238,7 @@ def overdue(row: ErasureRequest) -> bool:
     return row.status == "open" and datetime.now(LONDON).date() > row.due_on
 
 
+
+
+# The requests and centres areas' exporters and erasers (registered on import).
+from portal.privacy import areas  # noqa: E402,F401

@@ -1,4 +1,10 @@
-"""Attachment files: type from content, random names outside ``static/``, tidy rollbacks.
+"""Attachment files: checked by :mod:`portal.security.uploads`, stored under random names
+outside ``static/``, with tidy rollbacks.
+
+Whether a file is accepted is decided in one place, ``portal.security.uploads.check_upload``
+(types by content, size, zip bombs, macros, name against content); this module keeps the
+requests area's names for it and its wording ("letter.txt is a PDF, so its name must end in
+.pdf.").
 
 A file is written to ``UPLOAD_DIR`` when its row is added; if the transaction then rolls
 back, the file is removed again, so a failed or refused submission leaves nothing behind.
@@ -7,9 +13,7 @@ back, the file is removed again, so a failed or refused submission leaves nothin
 from __future__ import annotations
 
 import hashlib
-import io
 import secrets
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,21 +21,17 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+from portal.security import uploads
+
+MAX_FILE_BYTES = uploads.MAX_UPLOAD_BYTES
 MAX_FILES = 5
 
 #: What we accept, by what the content is (never by the name a browser sends).
 TYPES = {
-    "pdf": ("application/pdf", ".pdf", "PDF"),
-    "png": ("image/png", ".png", "PNG image"),
-    "jpeg": ("image/jpeg", ".jpg", "JPEG image"),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ".docx",
-        "Word document",
-    ),
+    kind: (mimetype, extensions[0], uploads.KIND_WORDS[kind])
+    for kind, (mimetype, extensions) in uploads.KINDS.items()
 }
-ACCEPTED_WORDS = "PDF, PNG, JPEG or Word (.docx)"
+ACCEPTED_WORDS = uploads.ACCEPTED_WORDS
 
 
 class FileRejected(ValueError):
@@ -57,50 +57,19 @@ class Upload:
 
 
 def sniff(data: bytes) -> str | None:
-    """The accepted type a file's bytes show it to be, or None."""
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"PK\x03\x04"):
-        # A .docx is a zip holding [Content_Types].xml and a word/ folder; other zips
-        # (and other Office files) are refused.
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-        except (zipfile.BadZipFile, ValueError):
-            return None
-        if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
-            return "docx"
-    return None
-
-
-def _clean_name(name: str) -> str:
-    # Browsers may send a full path; keep the last part, without control characters.
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if c.isprintable()).strip() or "attachment"
-    return name[-200:]
+    """The accepted type a file's bytes show it to be (a key of :data:`TYPES`), or None."""
+    return uploads.content_kind(data)
 
 
 def check_upload(name: str, data: bytes) -> Upload:
     """Check one uploaded file. Raises :class:`FileTooLarge` or :class:`FileRejected`."""
-    name = _clean_name(name or "")
-    if len(data) > MAX_FILE_BYTES:
-        raise FileTooLarge(f"{name} is larger than 10 MB.")
-    if not data:
-        raise FileRejected(f"{name} is empty.")
-    kind = sniff(data)
-    if kind is None:
-        raise FileRejected(f"{name} is not a {ACCEPTED_WORDS} file.")
-    content_type, extension, _label = TYPES[kind]
-    if not name.lower().endswith(extension) and not (
-        kind == "jpeg" and name.lower().endswith(".jpeg")
-    ):
-        # Keep the person's name but make the download open with the right program.
-        name = name.rsplit(".", 1)[0][:190] + extension
-    return Upload(name, content_type, data, hashlib.sha256(data).hexdigest())
+    try:
+        checked = uploads.check_upload(name or "attachment", data, max_bytes=MAX_FILE_BYTES)
+    except uploads.UploadRejected as exc:
+        if exc.code == "too_large":
+            raise FileTooLarge(str(exc)) from None
+        raise FileRejected(str(exc)) from None
+    return Upload(checked.name, checked.mimetype, data, hashlib.sha256(data).hexdigest())
 
 
 def upload_dir() -> Path:

@@ -39,20 +39,11 @@ def add_routes(bp, side: str, form_class, *, route_to: Callable[[User], User | N
     """
 
     def _page(reference: str) -> pages.RequestPage:
-        organisation_id = current_user.organisation_id
-        found = (
-            db.session.scalar(
-                select(ServiceRequest).where(
-                    ServiceRequest.reference == reference,
-                    ServiceRequest.organisation_id == organisation_id,
-                )
-            )
-            if organisation_id is not None
-            else None
+        # The policy decides (portal.security.policy): the organisation's own requests only.
+        found = db.session.scalar(
+            select(ServiceRequest).where(ServiceRequest.reference == reference)
         )
-        if found is None:
-            abort(404)
-        return pages.RequestPage(
+        return pages.open_page(
             found, side, {"reference": reference}, current_user._get_current_object()
         )
 

@@ -1,9 +1,11 @@
 """The request page and its actions, shared by every kind of customer (CHARTER.md section 6).
 
-A member reaches a request through their account, a visitor through a private link; later a
-employer or centre contact will through their organisation. Each side checks access its own
-way, then hands a :class:`RequestPage` to these functions, which render the same page and
-make the same changes through :mod:`portal.requests.services`.
+A member reaches a request through their account, a visitor through a private link, an
+employer or centre contact through their organisation, staff through the console. Each side
+finds the request its own way and :func:`open_page` asks ``portal.security.policy`` (the one
+place that decides, V8.2.2) whether this actor may see it; these functions then render the
+same page and make the same changes through :mod:`portal.requests.services`, asking the
+policy again before any change and before a file is served.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from portal.extensions import db
 from portal.requests import files, live, services
 from portal.requests.forms import AcceptForm, DiscussForm, RatingForm, ReplyForm
 from portal.requests.models import ResolutionState, ServiceRequest, Status
+from portal.security import policy
 
 ENDPOINTS = {
     "member": "member.request_",
@@ -45,12 +48,34 @@ class RequestPage:
         return url_for(ENDPOINTS[self.side] + action, **self.url_args, **values)
 
     @property
+    def principal(self):
+        """Who is asking, for the policy: the signed-in person, or the private link."""
+        if self.side == "visitor":
+            return policy.PrivateLink(self.url_args.get("token", ""))
+        return self.actor
+
+    @property
     def state_url(self) -> str:
         return url_for("requests.live_state", key=live.state_key("r", self.request.id))
 
     @property
     def etag(self) -> str:
         return live.request_etag(self.request.id, self.request.version)
+
+
+def open_page(found: ServiceRequest | None, side: str, url_args: dict,
+              actor: User | None = None) -> RequestPage:
+    """The page for ``found`` if the policy lets this actor see it, else 404 (and the
+    refusal of an existing request is audited)."""
+    page = RequestPage(found, side, url_args, actor) if found is not None else None
+    if page is None:
+        abort(404)
+    policy.check_or_404(found, "view", page.principal)
+    return page
+
+
+def _may_change(page: RequestPage) -> None:
+    policy.check_or_404(page.request, "change", page.principal)
 
 
 def when(instant: datetime | None) -> str:
@@ -134,6 +159,7 @@ def _refused(page: RequestPage, exc: services.RequestError, **forms):
 
 
 def reply(page: RequestPage):
+    _may_change(page)
     form = ReplyForm(prefix="reply")
     if not form.validate_on_submit():
         return render_detail(page, reply_form=form)
@@ -146,6 +172,7 @@ def reply(page: RequestPage):
 
 
 def accept(page: RequestPage):
+    _may_change(page)
     form = AcceptForm(prefix="accept")
     if not form.validate_on_submit():
         return render_detail(page, accept_form=form)
@@ -157,6 +184,7 @@ def accept(page: RequestPage):
 
 
 def discuss(page: RequestPage):
+    _may_change(page)
     form = DiscussForm(prefix="discuss")
     if not form.validate_on_submit():
         return render_detail(page, discuss_form=form)
@@ -168,6 +196,7 @@ def discuss(page: RequestPage):
 
 
 def rate(page: RequestPage):
+    _may_change(page)
     form = RatingForm(prefix="rating")
     if not form.validate_on_submit():
         return render_detail(page, rating_form=form)
@@ -182,8 +211,7 @@ def rate(page: RequestPage):
 def download(page: RequestPage, attachment_id: int):
     """An attachment of this request, always as a download and never sniffed as a page."""
     attachment = next((a for a in page.request.attachments if a.id == attachment_id), None)
-    if attachment is None:
-        abort(404)
+    policy.check_or_404(attachment, "view", page.principal)
     path = files.path_of(attachment.stored_name)
     if not path.is_file():
         abort(404)

@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Organisation, User
+from portal.audit.services import record_request_change
 from portal.charter import (
     DEFAULT_PROMISES,
     clock_start,
@@ -209,6 +210,8 @@ def _event(
     )
     db.session.add(event)
     _touch(request, now)
+    # Every change to a request passes here, so this one call audits them all (issue #8).
+    record_request_change(request, event)
     return event
 
 

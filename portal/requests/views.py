@@ -93,10 +93,8 @@ def contact_received():
 
 
 def _visitor_page(token: str) -> pages.RequestPage:
-    found = services.find_by_private_token(token)
-    if found is None:
-        abort(404)
-    return pages.RequestPage(found, "visitor", {"token": token})
+    # The link is the visitor's only credential; the policy checks it against the request.
+    return pages.open_page(services.find_by_private_token(token), "visitor", {"token": token})
 
 
 @bp.route("/r/<token>")

@@ -8,23 +8,60 @@ Each area registers a rule per object type and action:
     def _view_request(user, req) -> bool:
         return user.id == req.member_id or user.role in STAFF_ROLES
 
-and views fetch objects with :func:`get_or_404`, which answers 404 (not 403, so ids cannot
-be probed) when the object is missing or the rule says no, and records the refusal in the
-audit log (V16.3.2). Anything without a rule is refused: access is never the default.
+and views fetch objects with :func:`get_or_404` (by id) or pass what they found to
+:func:`check_or_404` (by reference or private link), which answer 404 (not 403, so ids
+cannot be probed) when the object is missing or the rule says no, and record the refusal in
+the audit log (V16.3.2). Anything without a rule is refused: access is never the default.
+
+Who the actor is: the signed-in user, or, for a visitor without an account, a
+:class:`PrivateLink` holding the token from their emailed link. A link is a capability for
+one request only; it is never a user and opens nothing else.
+
+The rules, in words (docs/SECURITY.md V8.1.1):
+
+* **Requests** (``ServiceRequest``): seen and acted on by the person who made it, by every
+  contact of the employer or learning centre it was made for, by a visitor holding its
+  private link (until 90 days after it closes), and by staff and administrators.
+* **Attachments**: as their request, except that a file on an internal staff note is for
+  staff only (field-level rule, V8.1.2).
+* **Centre applications, their documents, and learners' completions (certificates)**: the
+  centre's own contacts; staff and administrators, except that a draft application and its
+  documents stay the centre's own until sent.
 """
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import abort
 from flask_login import current_user
 
 from portal.accounts.models import Membership, Organisation, Role, User
+from portal.centres.models import CentreApplication, CentreDocument, Completion
+from portal.database import utcnow
 from portal.extensions import db
+from portal.requests.models import Attachment, ServiceRequest
 
 STAFF = frozenset({Role.STAFF.value, Role.ADMIN.value})
+ORGANISATION_CONTACTS = frozenset({Role.EMPLOYER.value, Role.CENTRE.value})
+
+
+@dataclass(frozen=True)
+class PrivateLink:
+    """A visitor holding a request's private link: a capability, not an account.
+
+    ``token`` is the secret from the link; it is compared with the stored hash only and is
+    never logged (the audit log records the request, not the link).
+    """
+
+    token: str
+    is_authenticated = False
+    role = "visitor"
+    id = None
 
 RULES: dict[tuple[type, str], Callable[[Any, Any], bool]] = {}
 
@@ -39,7 +76,9 @@ def rule(model: type, action: str = "view"):
 
 def can(user, action: str, obj) -> bool:
     """Whether ``user`` may do ``action`` to ``obj``; False when no rule exists."""
-    if obj is None or user is None or not getattr(user, "is_authenticated", False):
+    if obj is None or user is None:
+        return False
+    if not (getattr(user, "is_authenticated", False) or isinstance(user, PrivateLink)):
         return False
     for klass in type(obj).__mro__:
         check = RULES.get((klass, action))
@@ -56,22 +95,33 @@ def can_change(user, obj) -> bool:
     return can(user, "change", obj)
 
 
-def get_or_404(model: type, ident, action: str = "view"):
-    """Fetch ``model`` by id for the signed-in user, or answer 404."""
-    obj = db.session.get(model, ident)
+def check_or_404(obj, action: str = "view", actor=None):
+    """``obj`` if ``actor`` (the signed-in user by default) may do ``action`` to it, else 404.
+
+    A refusal of an object that exists is recorded as ``access.denied`` (V16.3.2), with the
+    object's type and id but never a private link's token.
+    """
     if obj is None:
         abort(404)
-    if not can(current_user, action, obj):
+    actor = current_user if actor is None else actor
+    if not can(actor, action, obj):
         from portal.audit.services import record
 
         record(
             "access.denied",
             obj,
-            details={"action": action, "object": model.__name__},
+            actor=None if isinstance(actor, PrivateLink) else actor,
+            details={"action": action, "object": type(obj).__name__,
+                     "via": "private link" if isinstance(actor, PrivateLink) else "account"},
         )
         db.session.commit()
         abort(404)
     return obj
+
+
+def get_or_404(model: type, ident, action: str = "view", actor=None):
+    """Fetch ``model`` by id for the signed-in user (or ``actor``), or answer 404."""
+    return check_or_404(db.session.get(model, ident), action, actor)
 
 
 # -- rules for the objects this foundation owns ---------------------------------------------
@@ -100,3 +150,80 @@ def _view_organisation(user, org: Organisation) -> bool:
 @rule(Organisation, "change")
 def _change_organisation(user, org: Organisation) -> bool:
     return user.role in STAFF
+
+
+# -- requests and their files (issue 4) ---------------------------------------------------------
+
+
+def _holds_link(link: PrivateLink, req: ServiceRequest) -> bool:
+    from portal.requests.services import PRIVATE_LINK_DAYS_AFTER_CLOSE, hash_token
+
+    if not req.private_token_hash or not link.token or len(link.token) > 100:
+        return False
+    if not hmac.compare_digest(hash_token(link.token), req.private_token_hash):
+        return False
+    closed = req.closed_at
+    return closed is None or utcnow() <= closed + timedelta(days=PRIVATE_LINK_DAYS_AFTER_CLOSE)
+
+
+def _customer_of(user, req: ServiceRequest) -> bool:
+    if isinstance(user, PrivateLink):
+        return _holds_link(user, req)
+    if req.requester_id is not None and user.id == req.requester_id:
+        return True
+    return (
+        user.role in ORGANISATION_CONTACTS
+        and req.organisation_id is not None
+        and user.organisation_id == req.organisation_id
+    )
+
+
+@rule(ServiceRequest, "view")
+@rule(ServiceRequest, "change")
+def _request(user, req: ServiceRequest) -> bool:
+    return user.role in STAFF or _customer_of(user, req)
+
+
+@rule(Attachment, "view")
+def _attachment(user, attachment: Attachment) -> bool:
+    if user.role in STAFF:
+        return True
+    event = attachment.event
+    if event is not None and event.is_internal:
+        return False
+    return _customer_of(user, attachment.request)
+
+
+# -- learning centres (issue 6) -----------------------------------------------------------------
+
+
+def _centre_contact(user, organisation_id: int) -> bool:
+    return user.role == Role.CENTRE.value and user.organisation_id == organisation_id
+
+
+@rule(CentreApplication, "view")
+@rule(CentreApplication, "change")
+def _centre_application(user, application: CentreApplication) -> bool:
+    if user.role in STAFF:
+        # A draft is the centre's own until they send it.
+        return application.status != "draft"
+    return _centre_contact(user, application.organisation_id)
+
+
+@rule(CentreDocument, "view")
+def _centre_document(user, document: CentreDocument) -> bool:
+    if user.role in STAFF:
+        return document.application.status != "draft"
+    return _centre_contact(user, document.organisation_id)
+
+
+@rule(CentreDocument, "change")
+def _change_centre_document(user, document: CentreDocument) -> bool:
+    # Only the centre adds or removes its documents (while the application is editable).
+    return _centre_contact(user, document.organisation_id)
+
+
+@rule(Completion, "view")
+@rule(Completion, "change")
+def _completion(user, completion: Completion) -> bool:
+    return user.role in STAFF or _centre_contact(user, completion.organisation_id)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.models import Organisation, OrgKind
+from portal.audit.services import record_view
 from portal.centres import completions, services
 from portal.centres.forms import (
     ApproveForm,
@@ -29,6 +30,7 @@ from portal.centres.models import (
 from portal.charter import POSTAGE_LABELS
 from portal.database import utcnow
 from portal.extensions import db
+from portal.security import policy
 from portal.staff import bp
 
 # -- applications ------------------------------------------------------------------------------
@@ -46,11 +48,8 @@ def centre_applications():
 
 
 def _application(application_id: int) -> CentreApplication:
-    application = db.session.get(CentreApplication, application_id)
-    if application is None or application.status == "draft":
-        # Drafts are the centre's own until sent.
-        abort(404)
-    return application
+    # The policy keeps drafts the centre's own until sent (portal.security.policy).
+    return policy.get_or_404(CentreApplication, application_id)
 
 
 def _render_application(application, info_form=None, approve_form=None, decline_form=None):
@@ -67,7 +66,12 @@ def _render_application(application, info_form=None, approve_form=None, decline_
 
 @bp.route("/centres/applications/<int:application_id>")
 def centre_application(application_id: int):
-    return _render_application(_application(application_id))
+    application = _application(application_id)
+    # Staff opened a customer's record: audited (issue #8); the page writes nothing else.
+    record_view(application.created_by, application, summary=application.organisation.name)
+    page = _render_application(application)
+    db.session.commit()
+    return page
 
 
 @bp.route("/centres/applications/<int:application_id>/request-info", methods=["POST"])
@@ -129,10 +133,11 @@ def centre_application_decline(application_id: int):
 
 @bp.route("/centres/documents/<int:document_id>")
 def centre_document(document_id: int):
-    document = db.session.get(CentreDocument, document_id)
-    if document is None or document.application.status == "draft":
-        abort(404)
-    return send_document(document)
+    document = policy.get_or_404(CentreDocument, document_id)
+    response = send_document(document)
+    record_view(document.application.created_by, document, summary=document.title)
+    db.session.commit()
+    return response
 
 
 # -- certificates -----------------------------------------------------------------------------
@@ -195,7 +200,10 @@ def centre_certificates_bulk():
     """Sign off, print or post the ticked certificates in one go."""
     status = _queue_status()
     form = BulkCertificatesForm()
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    # isdigit() is true of "²" and other Unicode digits int() refuses, and a 30-digit id
+    # overflows the database's integer: ASCII digits, at most 9, and at most ten pages' worth.
+    ids = [int(v) for v in request.form.getlist("ids")
+           if v.isascii() and v.isdigit() and len(v) <= 9][:1000]
     if form.validate_on_submit():
         if not ids:
             form.form_errors.append("Tick at least one learner.")
@@ -229,7 +237,7 @@ def centre_certificates_bulk():
 
 
 def _completion(completion_id: int) -> Completion:
-    return db.session.get(Completion, completion_id) or abort(404)
+    return policy.get_or_404(Completion, completion_id)
 
 
 def _render_certificate(completion, reject_form=None, dispatch_form=None, return_form=None):

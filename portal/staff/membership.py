@@ -7,7 +7,7 @@ from flask import abort, current_app, render_template
 from portal.requests.models import Kind
 from portal.staff import bp
 from portal.staff import services as staff_services
-from portal.staff.requests import load_request, render_page
+from portal.staff.requests import load_request, render_page, viewed
 
 
 @bp.route("/membership")
@@ -22,4 +22,4 @@ def membership_decision(reference: str):
     r = load_request(reference)
     if r.kind not in (Kind.APPLICATION, Kind.UPGRADE):
         abort(404)
-    return render_page(r, template="staff/membership_decision.html")
+    return viewed(r, render_page(r, template="staff/membership_decision.html"))

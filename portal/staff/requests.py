@@ -17,9 +17,11 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import User
+from portal.audit.services import record_view
 from portal.extensions import db
 from portal.requests import pages, services
 from portal.requests.models import Kind, RequestEvent, ServiceRequest
+from portal.security import policy
 from portal.settings.services import get_calendar
 from portal.staff import bp, queue
 from portal.staff import services as staff_services
@@ -104,9 +106,8 @@ def load_request(reference: str) -> ServiceRequest:
         )
         .where(ServiceRequest.reference == reference)
     )
-    if found is None:
-        abort(404)
-    return found
+    # Staff see every request, but the one place that decides says so (V8.2.2).
+    return policy.check_or_404(found)
 
 
 def _page(r: ServiceRequest) -> pages.RequestPage:
@@ -171,16 +172,25 @@ def render_page(r: ServiceRequest, status: int = 200, forms: dict | None = None,
     return render_template(template, **context), status
 
 
+def viewed(r: ServiceRequest, result, what=None):
+    """Audit that staff opened this customer's record (issue #8) and keep the entry: the page
+    is read-only, so this is its only write. Committed after the page is built, so the
+    request's eagerly loaded timeline is not expired half way."""
+    record_view(r.requester, what if what is not None else r, summary=r.reference or "")
+    db.session.commit()
+    return result
+
+
 @bp.route("/requests/<reference>")
 def request_detail(reference: str):
-    # Recording that staff opened a customer's record waits for the audit log (security
-    # work in progress); nothing here to call yet.
-    return render_page(load_request(reference))
+    r = load_request(reference)
+    return viewed(r, render_page(r))
 
 
 @bp.route("/requests/<reference>/files/<int:attachment_id>")
 def request_file(reference: str, attachment_id: int):
-    return pages.download(_page(load_request(reference)), attachment_id)
+    r = load_request(reference)
+    return viewed(r, pages.download(_page(r), attachment_id), ("attachment", attachment_id))
 
 
 @bp.route("/requests/<reference>/<action>", methods=["POST"])

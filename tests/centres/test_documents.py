@@ -88,7 +88,7 @@ def test_a_file_that_only_claims_to_be_a_pdf_is_refused(applicant):
     client, _user, _application = applicant
     response = _upload(client, b"<html>not a pdf</html>", "fake.pdf")
     page = response.get_data(as_text=True)
-    assert "must be a PDF, a Word document (.docx), a PNG or a JPEG" in page
+    assert "fake.pdf is not a PDF, PNG, JPEG or Word (.docx) file." in page
     assert 'value="Policy"' in page  # what was typed is kept
     assert db.session.scalar(select(CentreDocument)) is None
 

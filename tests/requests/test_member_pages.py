@@ -129,7 +129,7 @@ def test_attachments_are_typed_by_content_and_served_as_downloads(
     signed_in_as, name, data, content_type
 ):
     client, _member = signed_in_as("member")
-    form = dict(COMPLAINT, attachments=[(io.BytesIO(data), "renamed.txt")])
+    form = dict(COMPLAINT, attachments=[(io.BytesIO(data), "renamed")])  # no extension: given one
     client.post("/member/requests/new/complaint", data=form, content_type="multipart/form-data")
     made = only_request()
     attachment = made.attachments[0]

@@ -15,6 +15,7 @@ from portal.security.uploads import (
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+NOT_ACCEPTED = "is not a PDF, PNG, JPEG or Word"
 
 
 def _docx(extra: dict[str, bytes] | None = None, **zip_args) -> bytes:
@@ -45,28 +46,41 @@ def test_v5_2_2_allowed_types_pass_when_name_and_content_agree(name, data, kind)
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        ("page.html", b"<!doctype html><script>alert(1)</script>", "cannot be accepted"),
-        ("page.pdf", b"<html><body onload=alert(1)>", "cannot be accepted"),
+        ("page.html", b"<!doctype html><script>alert(1)</script>", NOT_ACCEPTED),
+        ("page.pdf", b"<html><body onload=alert(1)>", NOT_ACCEPTED),
         (
             "logo.svg",
             b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-            "cannot be accepted",
+            NOT_ACCEPTED,
         ),
-        ("invoice.pdf", b"MZ\x90\x00\x03" + b"\x00" * 64, "cannot be accepted"),  # an .exe
-        ("run.sh", b"#!/bin/sh\nrm -rf /\n", "cannot be accepted"),
-        ("letter.png", PDF, "should end in .pdf"),
-        ("cv.pdf", _docx(), "should end in .docx"),
+        ("invoice.pdf", b"MZ\x90\x00\x03" + b"\x00" * 64, NOT_ACCEPTED),  # an .exe
+        ("run.sh", b"#!/bin/sh\nrm -rf /\n", NOT_ACCEPTED),
+        ("letter.png", PDF, "is a PDF, so its name must end in .pdf"),
+        ("cv.pdf", _docx(), "must end in .docx"),
         ("archive.docx", b"PK\x03\x04garbage", "damaged"),
         ("empty.pdf", b"", "empty"),
     ],
 )
 def test_v5_2_2_hostile_and_mislabelled_files_are_refused(name, data, reason):
-    with pytest.raises(UploadRejected, match=reason):
+    with pytest.raises(UploadRejected, match=reason) as refused:
         check_upload(name, data)
+    assert str(refused.value).startswith(name)  # the message names the file
+
+
+def test_v5_2_2_a_renamed_file_is_refused_but_a_name_without_extension_gets_one():
+    expected = "renamed.txt is a PDF, so its name must end in .pdf"
+    with pytest.raises(UploadRejected, match=expected) as e:
+        check_upload("renamed.txt", PDF)
+    assert e.value.code == "mismatch"
+    checked = check_upload("C:\\scans\\scan", PDF)
+    assert (checked.name, checked.extension) == ("scan.pdf", ".pdf")
+    assert checked.mimetype == "application/pdf"
+    assert check_upload("photo.JPEG", JPEG).name == "photo.JPEG"
 
 
 def test_v5_2_1_oversize_files_are_refused():
-    with pytest.raises(UploadRejected, match="10 MB or smaller"):
+    expected = "big.pdf is larger than 10 MB: each file must be 10 MB or smaller"
+    with pytest.raises(UploadRejected, match=expected):
         check_upload("big.pdf", PDF + b"0" * (10 * 1024 * 1024))
 
 
