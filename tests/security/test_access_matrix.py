@@ -19,7 +19,7 @@ address is added without being added here (or to :data:`NOT_OBJECT_ROUTES`, with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -32,6 +32,7 @@ from portal.extensions import db
 from portal.notify.models import OutboxMessage
 from portal.requests import files, services
 from portal.requests.models import Attachment, EventKind
+from portal.settings.services import current_policy
 from tests.centres.helpers import (
     complete_application,
     make_centre_user,
@@ -121,6 +122,7 @@ MATRIX: dict[str, Route] = {
     "centre.application_document_remove": Route("centre document", "centre contact", "POST",
                                                 {}),
     "centre.learner": Route("certificate", "centre contact"),
+    "centre.learner_reprint": Route("certificate", "centre contact"),
     # Organisation pages and exports: scoped to the signed-in contact's own organisation.
     "employer.requests_list": Route("none"),
     "centre.requests_list": Route("none"),
@@ -173,8 +175,15 @@ def world(app):
     centre_services.submit_application(application, users["centre contact"])
     centre = users["centre contact"].organisation
     centre.is_approved, centre.reference = True, "C-77777"
+    # Posted, so its reprint page exists too.
     completion = make_completion(users["centre contact"], qualification,
-                                 learner_name="Lena Learner")
+                                 learner_name="Lena Learner", status="dispatched",
+                                 certificate_number="CERT-0077777",
+                                 signed_off_at=datetime(2026, 10, 5, 10, tzinfo=UTC),
+                                 dispatch_due_at=datetime(2026, 10, 26, 17, tzinfo=UTC),
+                                 policy_version_id=current_policy().id,
+                                 dispatched_at=datetime(2026, 10, 20, 10, tzinfo=UTC),
+                                 postage_class="uk-second")
     make_completion(users["another centre's contact"], qualification,
                     learner_name="Otto Outsider")
 
