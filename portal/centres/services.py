@@ -28,6 +28,7 @@ from portal.centres.models import (
     Qualification,
     centre_qualification,
 )
+from portal.charter.wording import office_time_left
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notify.services import queue_email
@@ -431,20 +432,7 @@ def progress(application: CentreApplication, now: datetime | None = None) -> Pro
 
 def describe_office_time(seconds: int, calendar: charter.WorkingCalendar) -> str:
     """Office time left in words: "3 working days 2 hours left", "overdue by 5 hours"."""
-    day = calendar.close_s - calendar.open_s
-    amount = abs(seconds)
-    days, rest = divmod(amount, day)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = []
-    if days:
-        parts.append(f"{days} working day{'s' if days != 1 else ''}")
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    if not days and minutes:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    words = " ".join(parts) or "less than a minute"
-    return f"overdue by {words}" if seconds < 0 else f"{words} left"
+    return office_time_left(seconds, calendar.close_s - calendar.open_s)
 
 
 def live_status(application: CentreApplication) -> dict:

@@ -79,3 +79,21 @@ def format_london(instant: datetime, with_year: bool = False) -> str:
 def london_year(instant: datetime) -> int:
     """The year of an aware instant in London."""
     return _london(instant).year
+
+
+def office_time_left(seconds: int, office_day_seconds: int) -> str:
+    """Office time before (or past) a due instant, as staff read it in queues:
+    "1 working day 2 hours left", "overdue by 3 hours 5 minutes" (CHARTER.md section 7)."""
+    amount = abs(seconds)
+    days, rest = divmod(amount, office_day_seconds)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(f"{days} working day{'s' if days != 1 else ''}")
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes and not days:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    words = " ".join(parts) or "less than a minute"
+    return f"overdue by {words}" if seconds < 0 else f"{words} left"

@@ -18,6 +18,7 @@ from sqlalchemy import and_, case, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from portal.charter import WorkingCalendar, add_office_seconds, status, time_left
+from portal.charter.wording import office_time_left
 from portal.database import utcnow
 from portal.extensions import db
 from portal.requests.models import OPEN_STATUSES, Kind, ServiceRequest, Status
@@ -266,17 +267,6 @@ def describe(request: ServiceRequest, t: Thresholds, cal: WorkingCalendar) -> Qu
 
 def office_time_words(seconds: int, cal: WorkingCalendar) -> str:
     """ "1 working day 2 hours left" or "overdue by 3 hours 5 minutes", in office time."""
-    day = cal.day_us // 1_000_000
-    amount = abs(seconds)
-    days, rest = divmod(amount, day)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = []
-    if days:
-        parts.append(f"{days} working day{'s' if days != 1 else ''}")
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    if minutes and not days:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    words = " ".join(parts) or "less than a minute"
-    return f"overdue by {words}" if seconds < 0 else f"{words} left"
+    return office_time_left(seconds, cal.day_us // 1_000_000)
+
+
