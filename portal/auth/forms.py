@@ -29,7 +29,7 @@ class PasswordPolicy:
             raise ValidationError(problem)
 
 
-def _new_password_validators():
+def new_password_validators():
     return [DataRequired(message="Enter a new password."), PasswordPolicy()]
 
 
@@ -51,7 +51,7 @@ class EmailAddress:
             raise ValidationError(self.message) from None
 
 
-def _email_field(label: str = "Email address") -> EmailField:
+def email_field(label: str = "Email address") -> EmailField:
     return EmailField(
         label,
         validators=[
@@ -64,7 +64,7 @@ def _email_field(label: str = "Email address") -> EmailField:
 
 
 class LoginForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
     password = PasswordField(
         "Password",
         validators=[
@@ -91,10 +91,10 @@ class RegisterForm(FlaskForm):
         ],
         render_kw={"autocomplete": "name"},
     )
-    email = _email_field()
+    email = email_field()
     password = PasswordField(
         "Create a password",
-        validators=_new_password_validators(),
+        validators=new_password_validators(),
         description=f"At least {PASSWORD_MIN} characters. A few unrelated words work well.",
         render_kw={"autocomplete": "new-password"},
     )
@@ -110,14 +110,14 @@ class RegisterForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
     submit = SubmitField("Send me a reset link")
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         "New password",
-        validators=_new_password_validators(),
+        validators=new_password_validators(),
         description=f"At least {PASSWORD_MIN} characters.",
         render_kw={"autocomplete": "new-password"},
     )
@@ -140,7 +140,7 @@ class ChangePasswordForm(FlaskForm):
     )
     password = PasswordField(
         "New password",
-        validators=_new_password_validators(),
+        validators=new_password_validators(),
         description=f"At least {PASSWORD_MIN} characters.",
         render_kw={"autocomplete": "new-password"},
     )

@@ -36,7 +36,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.auth.forms import PASSWORD_MAX, PASSWORD_MIN, EmailAddress
+from portal.auth.forms import PASSWORD_MIN, EmailAddress, email_field, new_password_validators
 from portal.centres.models import CERTIFICATE_STATUS_LABELS
 from portal.charter import POSTAGE_LABELS
 
@@ -299,25 +299,11 @@ class StartCentreForm(FlaskForm):
         filters=[_strip],
         render_kw={"autocomplete": "name"},
     )
-    email = EmailField(
-        "Your email address",
-        validators=[
-            DataRequired(message="Enter your email address."),
-            Length(max=254, message="Email address must be 254 characters or fewer."),
-            EmailAddress(),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
-    )
+    email = email_field("Your email address")
+    # The same password rules as every other account (portal.auth.passwords).
     password = PasswordField(
         "Create a password",
-        validators=[
-            DataRequired(message="Enter a new password."),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=f"Your password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long.",
-            ),
-        ],
+        validators=new_password_validators(),
         description=f"At least {PASSWORD_MIN} characters. A few unrelated words work well.",
         render_kw={"autocomplete": "new-password"},
     )

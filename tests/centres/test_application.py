@@ -408,6 +408,15 @@ def test_a_visitor_registers_a_learning_organisation(app, client):
     bad = client.post("/centre-application/start", data={"organisation_name": "Acme"})
     assert "There is a problem" in bad.get_data(as_text=True)
     assert 'value="Acme"' in bad.get_data(as_text=True)
+    # The same password rules as every account: a well-known password is refused.
+    common = client.post(
+        "/centre-application/start",
+        data={"organisation_name": "Acme", "full_name": "Rosa Parks",
+              "email": "rosa@example.test", "password": "password1234",
+              "confirm": "password1234"},
+    )
+    assert "There is a problem" in common.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "rosa@example.test")) is None
     response = client.post(
         "/centre-application/start",
         data={
