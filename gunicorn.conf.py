@@ -22,3 +22,12 @@ accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(server, worker):
+    """Move everything loaded at start-up (modules, the app, its templates) out of the
+    garbage collector's reach: full collections then scan only what requests create, which
+    took the staff queue's 95th percentile from about 90 ms to its median (docs/PERFORMANCE.md)."""
+    import gc
+
+    gc.freeze()
