@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
+from flask.logging import default_handler
 from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -218,6 +219,9 @@ def _stop_on_sigterm() -> None:
 def run_worker(app: Flask, once: bool = False) -> None:
     """Run the worker until stopped: standby until leader, then the scheduler."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # The root handler above prints the app's records too; Flask's own handler would print
+    # each of them a second time.
+    app.logger.removeHandler(default_handler)
     if once:
         for job in JOBS.values():
             run_job(app, job.name, job.func)
