@@ -143,50 +143,7 @@ def _member_page(reference: str) -> pages.RequestPage:
     )
 
 
-@bp.route("/requests/<reference>/sent")
-def request_confirmation(reference: str):
-    page = _member_page(reference)
-    return render_template(
-        "requests/confirmation.html",
-        r=page.request,
-        promise=pages.promise_summary(page.request),
-        visitor=False,
-    )
-
-
-@bp.route("/requests/<reference>")
-def request_detail(reference: str):
-    return pages.render_detail(_member_page(reference))
-
-
-@bp.route("/requests/<reference>/live")
-def request_live(reference: str):
-    return pages.render_fragment(_member_page(reference))
-
-
-@bp.route("/requests/<reference>/reply", methods=["POST"])
-def request_reply(reference: str):
-    return pages.reply(_member_page(reference))
-
-
-@bp.route("/requests/<reference>/accept-date", methods=["POST"])
-def request_accept(reference: str):
-    return pages.accept(_member_page(reference))
-
-
-@bp.route("/requests/<reference>/discuss-date", methods=["POST"])
-def request_discuss(reference: str):
-    return pages.discuss(_member_page(reference))
-
-
-@bp.route("/requests/<reference>/rate", methods=["POST"])
-def request_rate(reference: str):
-    return pages.rate(_member_page(reference))
-
-
-@bp.route("/requests/<reference>/files/<int:attachment_id>")
-def request_file(reference: str, attachment_id: int):
-    return pages.download(_member_page(reference), attachment_id)
+pages.add_customer_routes(bp, _member_page)
 
 
 @bp.route("/preferences", methods=["GET", "POST"])

@@ -102,41 +102,4 @@ def add_routes(bp, side: str, form_class, *, route_to: Callable[[User], User | N
             back_label="Back to your requests",
         )
 
-    @bp.route("/requests/<reference>/sent")
-    def request_confirmation(reference: str):
-        page = _page(reference)
-        return render_template(
-            "requests/confirmation.html",
-            r=page.request,
-            side=side,
-            promise=pages.promise_summary(page.request),
-            visitor=False,
-        )
-
-    @bp.route("/requests/<reference>")
-    def request_detail(reference: str):
-        return pages.render_detail(_page(reference))
-
-    @bp.route("/requests/<reference>/live")
-    def request_live(reference: str):
-        return pages.render_fragment(_page(reference))
-
-    @bp.route("/requests/<reference>/reply", methods=["POST"])
-    def request_reply(reference: str):
-        return pages.reply(_page(reference))
-
-    @bp.route("/requests/<reference>/accept-date", methods=["POST"])
-    def request_accept(reference: str):
-        return pages.accept(_page(reference))
-
-    @bp.route("/requests/<reference>/discuss-date", methods=["POST"])
-    def request_discuss(reference: str):
-        return pages.discuss(_page(reference))
-
-    @bp.route("/requests/<reference>/rate", methods=["POST"])
-    def request_rate(reference: str):
-        return pages.rate(_page(reference))
-
-    @bp.route("/requests/<reference>/files/<int:attachment_id>")
-    def request_file(reference: str, attachment_id: int):
-        return pages.download(_page(reference), attachment_id)
+    pages.add_customer_routes(bp, _page)

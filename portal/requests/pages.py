@@ -226,3 +226,44 @@ def download(page: RequestPage, attachment_id: int):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return _private(response, page)
+
+
+def render_confirmation(page: RequestPage):
+    """The page shown straight after a customer with an account sends a request."""
+    return render_template(
+        "requests/confirmation.html",
+        r=page.request,
+        side=page.side,
+        promise=promise_summary(page.request),
+        visitor=False,
+    )
+
+
+def add_customer_routes(bp, find_page) -> None:
+    """Attach the request page and its actions under ``/requests/<reference>`` to ``bp``.
+
+    ``find_page(reference)`` does that side's access check and returns a
+    :class:`RequestPage` (or aborts with 404); members and organisation contacts share the
+    rest, so every side's request page behaves the same.
+    """
+    routes = [
+        ("/sent", "request_confirmation", render_confirmation, ["GET"]),
+        ("", "request_detail", render_detail, ["GET"]),
+        ("/live", "request_live", render_fragment, ["GET"]),
+        ("/reply", "request_reply", reply, ["POST"]),
+        ("/accept-date", "request_accept", accept, ["POST"]),
+        ("/discuss-date", "request_discuss", discuss, ["POST"]),
+        ("/rate", "request_rate", rate, ["POST"]),
+    ]
+    for suffix, endpoint, handler, methods in routes:
+
+        def view(reference: str, _handler=handler):
+            return _handler(find_page(reference))
+
+        bp.add_url_rule(f"/requests/<reference>{suffix}", endpoint, view, methods=methods)
+
+    def request_file(reference: str, attachment_id: int):
+        return download(find_page(reference), attachment_id)
+
+    bp.add_url_rule("/requests/<reference>/files/<int:attachment_id>", "request_file",
+                    request_file)
