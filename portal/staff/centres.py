@@ -74,61 +74,51 @@ def centre_application(application_id: int):
     return page
 
 
+def _decide(application_id: int, form, form_name: str, act, done) -> object:
+    """One staff decision on an application: a form, a service call, one commit, and the
+    page again with the form's errors or the service's refusal."""
+    application = _application(application_id)
+    if not form.validate_on_submit():
+        return _render_application(application, **{form_name: form})
+    try:
+        act(application)
+    except services.CentreError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(done(application), "success")
+    return redirect(url_for("staff.centre_application", application_id=application.id))
+
+
 @bp.route("/centres/applications/<int:application_id>/request-info", methods=["POST"])
 def centre_application_request_info(application_id: int):
-    application = _application(application_id)
     form = RequestInfoForm()
-    if form.validate_on_submit():
-        try:
-            services.request_more_information(application, current_user, form.message.data)
-        except services.CentreError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("staff.centre_application", application_id=application.id))
-        else:
-            db.session.commit()
-            flash("The centre has been asked for more information; the clock is paused.", "success")
-            return redirect(url_for("staff.centre_application", application_id=application.id))
-    return _render_application(application, info_form=form)
+    return _decide(
+        application_id, form, "info_form",
+        lambda a: services.request_more_information(a, current_user, form.message.data),
+        lambda a: "The centre has been asked for more information; the clock is paused.",
+    )
 
 
 @bp.route("/centres/applications/<int:application_id>/approve", methods=["POST"])
 def centre_application_approve(application_id: int):
-    application = _application(application_id)
     form = ApproveForm()
-    if form.validate_on_submit():
-        try:
-            services.approve_application(application, current_user, form.note.data or "")
-        except services.CentreError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("staff.centre_application", application_id=application.id))
-        else:
-            db.session.commit()
-            flash(
-                f"Approved. Centre number {application.organisation.reference} is issued.",
-                "success",
-            )
-            return redirect(url_for("staff.centre_application", application_id=application.id))
-    return _render_application(application, approve_form=form)
+    return _decide(
+        application_id, form, "approve_form",
+        lambda a: services.approve_application(a, current_user, form.note.data or ""),
+        lambda a: f"Approved. Centre number {a.organisation.reference} is issued.",
+    )
 
 
 @bp.route("/centres/applications/<int:application_id>/decline", methods=["POST"])
 def centre_application_decline(application_id: int):
-    application = _application(application_id)
     form = DeclineForm()
-    if form.validate_on_submit():
-        try:
-            services.decline_application(application, current_user, form.reasons.data)
-        except services.CentreError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("staff.centre_application", application_id=application.id))
-        else:
-            db.session.commit()
-            flash("Declined. The centre has been emailed your reasons.", "success")
-            return redirect(url_for("staff.centre_application", application_id=application.id))
-    return _render_application(application, decline_form=form)
+    return _decide(
+        application_id, form, "decline_form",
+        lambda a: services.decline_application(a, current_user, form.reasons.data),
+        lambda a: "Declined. The centre has been emailed your reasons.",
+    )
 
 
 @bp.route("/centres/documents/<int:document_id>")
