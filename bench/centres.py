@@ -36,10 +36,11 @@ from sqlalchemy.types import Date  # noqa: E402
 
 from portal import create_app  # noqa: E402
 from portal.accounts.models import Organisation, User  # noqa: E402
-from portal.auth.passwords import hash_password  # noqa: E402
-from portal.centres import completions  # noqa: E402
-from portal.centres.models import Completion, Qualification  # noqa: E402
-from portal.centres.services import grant_qualifications  # noqa: E402
+from portal.accounts.passwords import hash_password  # noqa: E402
+from portal.approvals.models import Qualification  # noqa: E402
+from portal.approvals.services import grant_qualifications  # noqa: E402
+from portal.certificates import services as completions  # noqa: E402
+from portal.certificates.models import Completion
 from portal.database import UTCDateTime  # noqa: E402
 from portal.extensions import db  # noqa: E402
 

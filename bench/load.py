@@ -88,15 +88,14 @@ def seed(url: str, members: int = MEMBERS, quiet: bool = False) -> dict:
     from sqlalchemy import delete, select
 
     from portal import create_app
-    from portal.accounts.models import Membership, MemberStatus, Role, User
-    from portal.auth.models import TwoFactor
-    from portal.auth.passwords import hash_password
+    from portal.accounts.models import Membership, MemberStatus, Role, TwoFactor, User
+    from portal.accounts.passwords import hash_password
     from portal.database import utcnow
     from portal.extensions import db
     from portal.notify.models import OutboxMessage
-    from portal.public.templating import london_today
     from portal.requests import live, services
     from portal.requests.models import ServiceRequest
+    from portal.templating import london_today
 
     started = time.monotonic()
     if url.startswith("postgresql"):
@@ -170,7 +169,7 @@ def seed(url: str, members: int = MEMBERS, quiet: bool = False) -> dict:
             open_refs.setdefault(request.requester_id, []).append(request.reference)
             open_ids.append(request.id)
         with app.test_request_context():
-            state_urls = [url_for("requests.live_state", key=live.state_key("r", rid))
+            state_urls = [url_for("visitor.live_state", key=live.state_key("r", rid))
                           for rid in rng.sample(open_ids, min(len(open_ids), 500))]
         result = {
             "members": [{"id": u.id, "email": u.email, "refs": open_refs[u.id]}

@@ -171,7 +171,7 @@ WHERE r.id % 10 = 0
 def seed(app, n: int) -> None:
     from sqlalchemy import text
 
-    from portal.auth.passwords import hash_password
+    from portal.accounts.passwords import hash_password
     from portal.database import utcnow
     from portal.extensions import db
     from portal.settings.services import current_policy
@@ -359,9 +359,9 @@ def measure(app, iterations: int) -> None:
 
     from portal.database import utcnow
     from portal.extensions import db
-    from portal.public.templating import london_today
     from portal.requests.models import OPEN_STATUSES, ServiceRequest
     from portal.staff import report
+    from portal.templating import london_today
 
     with app.app_context():
         total = db.session.scalar(select(func.count(ServiceRequest.id)))

@@ -57,7 +57,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from portal.auth.sessions import load_user
+    from portal.accounts.sessions import load_user
 
     login_manager.user_loader(load_user)
 
@@ -71,31 +71,20 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal import (
-        admin,
-        auth,
-        centre,
-        employer,
-        member,
-        notify,
-        privacy,
-        public,
-        requests,
-        staff,
-    )
+    from portal import admin, auth, centre, employer, member, notify, staff, visitor
 
-    for module in (public, auth, privacy, member, requests, employer, centre, staff, admin, notify):
+    for module in (visitor, auth, member, employer, centre, staff, admin, notify):
         app.register_blueprint(module.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from portal.public.errors import register
+    from portal.errors import register
 
     register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from portal.public.templating import register
+    from portal.templating import register
 
     register(app)
 

@@ -11,10 +11,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from portal.accounts.models import Membership, MemberStatus, Organisation, OrgKind, Role, User
-from portal.auth.passwords import hash_password
+from portal.accounts.passwords import hash_password
 from portal.database import utcnow
 from portal.extensions import db
-from portal.public.templating import london_today
+from portal.templating import london_today
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo sign-in, refused in production
 # Staff and administrators must use two-step sign-in; the demo ones share this published
@@ -140,7 +140,7 @@ def seed() -> int:
         )
         created += 1
     db.session.flush()
-    from portal.auth.models import TwoFactor
+    from portal.accounts.models import TwoFactor
 
     for user in db.session.scalars(
         select(User).where(User.role.in_([Role.STAFF.value, Role.ADMIN.value]))
@@ -179,8 +179,10 @@ def seed_centres() -> int:
     Returns how many accounts it created (0 when already there)."""
     import io
 
-    from portal.centres import completions, services
-    from portal.centres.models import CentreApplication, Completion, Qualification
+    from portal.approvals import services
+    from portal.approvals.models import CentreApplication, Qualification
+    from portal.certificates import services as completions
+    from portal.certificates.models import Completion
 
     if db.session.scalar(select(Qualification.id).limit(1)):
         return 0

@@ -6,7 +6,7 @@ import itertools
 from datetime import date, timedelta
 
 from portal.accounts.models import Membership, Organisation, Role, User
-from portal.auth.passwords import hash_password
+from portal.accounts.passwords import hash_password
 from portal.database import utcnow
 from portal.extensions import db
 
@@ -70,7 +70,7 @@ def make_user(
     if two_factor is None:
         two_factor = role in ("staff", "admin")
     if two_factor:
-        from portal.auth.models import TwoFactor
+        from portal.accounts.models import TwoFactor
 
         db.session.add(TwoFactor(user_id=user.id, secret=TOTP_SECRET, confirmed_at=utcnow()))
         db.session.flush()
@@ -82,7 +82,7 @@ def totp_code(user) -> str:
     since tests sign the same person in faster than once per 30 seconds)."""
     import pyotp
 
-    from portal.auth.models import TwoFactor
+    from portal.accounts.models import TwoFactor
 
     row = db.session.get(TwoFactor, user.id)
     row.last_step = None

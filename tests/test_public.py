@@ -57,7 +57,7 @@ def test_500_page_rolls_back_and_shows_a_plain_message(app):
 
 
 def test_every_error_page_renders(app):
-    from portal.public.errors import MESSAGES, render_error
+    from portal.errors import MESSAGES, render_error
 
     with app.test_request_context():
         for status in (400, 403, 404, 413, 429, 500):

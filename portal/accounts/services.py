@@ -13,7 +13,7 @@ from flask import current_app, url_for
 from sqlalchemy import and_, func, or_, select
 
 from portal.accounts.models import Organisation, OrgKind, Role, User
-from portal.auth.passwords import hash_password
+from portal.accounts.passwords import hash_password
 from portal.extensions import db
 from portal.notify.services import queue_email
 
@@ -70,7 +70,7 @@ def create_staff_user(full_name: str, email: str, role: str, job_title: str = ""
     Nobody, the administrator included, ever knows the new person's password: the account
     starts with an unusable one and the email carries a one-off link to set it.
     """
-    from portal.auth.services import _issue_token, normalise_email
+    from portal.accounts.sign_in import _issue_token, normalise_email
 
     email = normalise_email(email)
     if role not in STAFF_ROLES:

@@ -37,9 +37,9 @@ from portal.notify.models import (
 )
 from portal.notify.news import send_news, subscriber_counts
 from portal.notify.services import retry_message
-from portal.public.templating import london_date, london_today
 from portal.settings import services as settings_services
 from portal.settings.models import CalendarDay, PolicyVersion
+from portal.templating import london_date, london_today
 
 PAGE_SIZE = 25
 

@@ -114,7 +114,7 @@ def record_view(customer, what, summary: str = "") -> AuditEntry | None:
     member's profile): ``customer`` is the User concerned, ``what`` the object or
     ``(type, id)``. Views by the customer themselves are not recorded.
     """
-    from portal.auth.sessions import STAFF_ROLES
+    from portal.accounts.sessions import STAFF_ROLES
 
     if not (has_request_context() and current_user.is_authenticated):
         return None

@@ -7,11 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from portal.auth.passwords import PASSWORD_MAX, PASSWORD_MIN, password_problem
+from portal.accounts.passwords import PASSWORD_MAX, PASSWORD_MIN, password_problem
 
 
 class PasswordPolicy:
-    """Applies the password policy (portal.auth.passwords.password_problem) to a new password.
+    """Applies the password policy (portal.accounts.passwords.password_problem) to a new password.
 
     The person's email address and name come from the form's own fields when it has them
     (registration), else from ``form.account`` (the signed-in user, or the user a reset link

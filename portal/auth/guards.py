@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 from flask_login import current_user
 
-from portal.auth import bp, two_factor
+from portal.accounts import two_factor
+from portal.auth import bp
 
 # Pages a signed-in staff member without two-step sign-in may still reach: setting it up,
 # confirming their password to do so, and signing out.

@@ -20,10 +20,13 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user
 
+from portal.accounts import sessions, two_factor
+from portal.accounts import sign_in as services
+from portal.accounts.access import dashboard_url, is_safe_next
 from portal.accounts.models import User
+from portal.accounts.passwords import verify_password
 from portal.audit.services import record as audit
-from portal.auth import bp, services, sessions, two_factor
-from portal.auth.access import dashboard_url, is_safe_next
+from portal.auth import bp
 from portal.auth.forms import (
     ActionForm,
     ChangePasswordForm,
@@ -35,7 +38,6 @@ from portal.auth.forms import (
     TwoFactorForm,
     TwoFactorSetupForm,
 )
-from portal.auth.passwords import verify_password
 from portal.charter.wording import format_london_time
 from portal.database import utcnow
 from portal.extensions import db, limiter
@@ -288,7 +290,7 @@ def logout():
     else:
         session.clear()
     flash("You have signed out.", "success")
-    response = redirect(url_for("public.home"))
+    response = redirect(url_for("visitor.home"))
     # Whatever this browser kept of the signed-in pages goes too (V14.3.1).
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
@@ -456,7 +458,7 @@ def end_session(session_id: int):
     if current is not None and current.id == session_id:
         sessions.end_current()
         flash("You have signed out.", "success")
-        return redirect(url_for("public.home"))
+        return redirect(url_for("visitor.home"))
     flash("That device has been signed out.", "success")
     return redirect(url_for("auth.security"))
 

@@ -8,9 +8,8 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from portal.accounts.models import OrgKind
-from portal.centre import bp
-from portal.centres import services
-from portal.centres.forms import (
+from portal.approvals import services
+from portal.approvals.forms import (
     ContactsStepForm,
     DocumentForm,
     OrganisationStepForm,
@@ -19,8 +18,9 @@ from portal.centres.forms import (
     RespondForm,
     SubmitApplicationForm,
 )
-from portal.centres.http import live_json, send_document
-from portal.centres.models import ApplicationStatus, CentreDocument
+from portal.approvals.models import ApplicationStatus, CentreDocument
+from portal.approvals.responses import live_json, send_document
+from portal.centre import bp
 from portal.extensions import db
 from portal.security import policy
 

@@ -17,16 +17,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from portal.approvals.models import Qualification
+from portal.approvals.services import CentreError
 from portal.centre import bp
-from portal.centres import completions
-from portal.centres.forms import CompletionForm, TrackerFilterForm, UploadCompletionsForm
-from portal.centres.models import Completion, Qualification
-from portal.centres.services import CentreError
+from portal.certificates import services as completions
+from portal.certificates.forms import CompletionForm, TrackerFilterForm, UploadCompletionsForm
+from portal.certificates.models import Completion
 from portal.charter import POSTAGE_LABELS
 from portal.database import utcnow
 from portal.extensions import db
-from portal.public.templating import london_today
 from portal.security import policy
+from portal.templating import london_today
 
 #: How many rejected rows an upload report lists in full.
 REPORT_LIMIT = 1000

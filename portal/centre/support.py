@@ -1,5 +1,4 @@
-"""Learning centres' process support enquiries (CHARTER §4 centre-support: 2 working days),
-and reprint requests for posted certificates."""
+"""Reprint requests for posted certificates: each a request of its own."""
 
 from __future__ import annotations
 
@@ -8,19 +7,14 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from portal.centre import bp
-from portal.centres.completions import completion_for_organisation
-from portal.centres.models import CertificateStatus
+from portal.certificates.models import CertificateStatus
+from portal.certificates.services import completion_for_organisation
 from portal.extensions import db
-from portal.requests import organisation as org_requests
 from portal.requests import services
-from portal.requests.forms import CentreSupportForm, ReprintForm
+from portal.requests.forms import ReprintForm
 
 #: Certificates that have been posted (or came back) can be reprinted.
 REPRINTABLE = (CertificateStatus.DISPATCHED.value, CertificateStatus.RETURNED.value)
-
-# Centre enquiries go to the team's queue, not to one person.
-org_requests.add_routes(bp, "centre", CentreSupportForm, route_to=lambda user: None)
-
 
 @bp.route("/learners/<int:completion_id>/reprint", methods=["GET", "POST"])
 def learner_reprint(completion_id: int):

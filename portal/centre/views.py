@@ -7,9 +7,9 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from portal.approvals import services
 from portal.centre import bp
-from portal.centres import services
-from portal.centres.models import AWAITING_DISPATCH, CertificateStatus, Completion
+from portal.certificates.models import AWAITING_DISPATCH, CertificateStatus, Completion
 from portal.database import utcnow
 from portal.extensions import db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal.member.renewals import queue_renewal_reminders
+from portal.notify.renewals import queue_renewal_reminders
 
 
 def renewal_reminders(now: datetime) -> str:

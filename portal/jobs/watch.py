@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.centres.models import CertificateStatus, Completion
+from portal.certificates.models import CertificateStatus, Completion
 from portal.charter import add_office_seconds
 from portal.charter.wording import format_london
 from portal.database import utcnow

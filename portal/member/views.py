@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.member import bp
 from portal.member.forms import NewsPreferencesForm
 from portal.notify.news import set_news_topics, subscribed_topics
-from portal.public.templating import london_today
-from portal.requests import live, pages, services
+from portal.requests import live, services
 from portal.requests.forms import MEMBER_FORMS, grade_choices
-from portal.requests.models import Kind, ServiceRequest
+from portal.requests.models import Kind
+from portal.templating import london_today
 
 
 def _dashboard_requests() -> dict:
@@ -22,7 +21,7 @@ def _dashboard_requests() -> dict:
     return {
         "open_requests": services.open_requests_for(user),
         "closed_requests": services.recently_closed_for(user),
-        "state_url": url_for("requests.live_state", key=live.state_key("u", user.id)),
+        "state_url": url_for("visitor.live_state", key=live.state_key("u", user.id)),
         "etag": live.etag_for_user(user.id),
         "poll_ms": live.poll_milliseconds(),
     }
@@ -128,22 +127,6 @@ def new_request_form(slug: str):
         visitor=False,
         action=url_for("member.new_request_form", slug=slug),
     )
-
-
-# ---------------------------------------------------------------------- a request's page
-
-
-def _member_page(reference: str) -> pages.RequestPage:
-    """The member's own request, or 404: someone else's and a made-up one look the same.
-
-    The policy (portal.security.policy) decides; someone else's is also audited."""
-    found = db.session.scalar(select(ServiceRequest).where(ServiceRequest.reference == reference))
-    return pages.open_page(
-        found, "member", {"reference": reference}, current_user._get_current_object()
-    )
-
-
-pages.add_customer_routes(bp, _member_page)
 
 
 @bp.route("/preferences", methods=["GET", "POST"])

@@ -26,7 +26,8 @@ from sqlalchemy import delete, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.centres.models import CentreApplication, CentreDocument, Completion
+from portal.approvals.models import CentreApplication, CentreDocument
+from portal.certificates.models import Completion
 from portal.extensions import db
 from portal.privacy.registry import ExportPart, register_eraser, register_exporter
 from portal.requests import files

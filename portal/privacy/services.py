@@ -12,11 +12,10 @@ from pathlib import Path
 
 from sqlalchemy import delete, or_, select, update
 
-from portal.accounts.models import User
+from portal.accounts import sessions
+from portal.accounts.models import AuthToken, RecoveryCode, TwoFactor, User, UserSession
 from portal.audit.models import AuditEntry
 from portal.audit.services import record as audit
-from portal.auth import sessions
-from portal.auth.models import AuthToken, RecoveryCode, TwoFactor, UserSession
 from portal.charter import LONDON
 from portal.database import utcnow
 from portal.extensions import db
@@ -37,7 +36,7 @@ def _iso(value) -> str | None:
 
 @register_exporter("account")
 def _export_account(user: User) -> ExportPart:
-    from portal.auth import two_factor
+    from portal.accounts import two_factor
 
     return ExportPart(
         rows={

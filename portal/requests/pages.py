@@ -10,10 +10,14 @@ policy again before any change and before a file is served.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import abort, flash, make_response, redirect, render_template, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.charter import format_london
@@ -27,7 +31,7 @@ from portal.security import policy
 
 ENDPOINTS = {
     "member": "member.request_",
-    "visitor": "requests.private_",
+    "visitor": "visitor.private_",
     "employer": "employer.request_",
     "centre": "centre.request_",
     # Staff reach every request from the console; the staff blueprint checks the role.
@@ -56,7 +60,7 @@ class RequestPage:
 
     @property
     def state_url(self) -> str:
-        return url_for("requests.live_state", key=live.state_key("r", self.request.id))
+        return url_for("visitor.live_state", key=live.state_key("r", self.request.id))
 
     @property
     def etag(self) -> str:
@@ -239,31 +243,68 @@ def render_confirmation(page: RequestPage):
     )
 
 
-def add_customer_routes(bp, find_page) -> None:
-    """Attach the request page and its actions under ``/requests/<reference>`` to ``bp``.
+def own_request(side: str, reference: str) -> RequestPage:
+    """The signed-in person's request (their own, or their organisation's), or 404: someone
+    else's and a made-up one look the same. The policy decides; a refusal is audited."""
+    found = db.session.scalar(select(ServiceRequest).where(ServiceRequest.reference == reference))
+    return open_page(found, side, {"reference": reference}, current_user._get_current_object())
 
-    ``find_page(reference)`` does that side's access check and returns a
-    :class:`RequestPage` (or aborts with 404); members and organisation contacts share the
-    rest, so every side's request page behaves the same.
-    """
-    routes = [
-        ("/sent", "request_confirmation", render_confirmation, ["GET"]),
-        ("", "request_detail", render_detail, ["GET"]),
-        ("/live", "request_live", render_fragment, ["GET"]),
-        ("/reply", "request_reply", reply, ["POST"]),
-        ("/accept-date", "request_accept", accept, ["POST"]),
-        ("/discuss-date", "request_discuss", discuss, ["POST"]),
-        ("/rate", "request_rate", rate, ["POST"]),
-    ]
-    for suffix, endpoint, handler, methods in routes:
 
-        def view(reference: str, _handler=handler):
-            return _handler(find_page(reference))
+def organisation_list(side: str, form_class):
+    """The requests of the signed-in contact's organisation, open and recently closed."""
+    organisation_id = current_user.organisation_id
+    if organisation_id is None:
+        abort(404)
+    return render_template(
+        "requests/organisation_list.html",
+        side=side,
+        open_requests=services.organisation_requests(organisation_id, open_only=True),
+        closed_requests=services.organisation_requests(organisation_id, open_only=False,
+                                                       limit=20),
+        form_class=form_class,
+    )
 
-        bp.add_url_rule(f"/requests/<reference>{suffix}", endpoint, view, methods=methods)
 
-    def request_file(reference: str, attachment_id: int):
-        return download(find_page(reference), attachment_id)
-
-    bp.add_url_rule("/requests/<reference>/files/<int:attachment_id>", "request_file",
-                    request_file)
+def new_organisation_request(side: str, form_class, route_to: Callable[[User], User | None]):
+    """An organisation contact's new request. ``route_to(user)`` names the staff member it goes
+    to at once (the employer's dedicated contact, or their deputy while the contact is away),
+    or None for the team."""
+    user = current_user._get_current_object()
+    if user.organisation is None:
+        abort(404)
+    form = form_class()
+    if form.validate_on_submit():
+        subject, body, details = form.values()
+        key = form.submission_key.data or None
+        handler = route_to(user)
+        try:
+            submission = services.submit_request(
+                form.kind,
+                subject=subject,
+                body=body,
+                requester=user,
+                details=details,
+                uploads=form.uploads,
+                submission_key=key,
+                organisation=user.organisation,
+                assignee=handler,
+            )
+            if submission.created and handler is not None:
+                services.alert_assignee(submission.request)
+            db.session.commit()
+            made = submission.request
+        except IntegrityError:
+            db.session.rollback()
+            made = key and services.find_duplicate_submission(user.email, key)
+            if not made:
+                raise
+        return redirect(url_for(f"{side}.request_confirmation", reference=made.reference))
+    form.fresh_key()
+    return render_template(
+        "requests/new.html",
+        form=form,
+        visitor=False,
+        action=url_for(f"{side}.new_request"),
+        back_url=url_for(f"{side}.requests_list"),
+        back_label="Back to your requests",
+    )

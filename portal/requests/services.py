@@ -238,7 +238,7 @@ def customer_link(request: ServiceRequest) -> str:
     """Where the customer reads this request: their account, or the private link."""
     if request.requester_id is not None:
         return portal_url("member.request_detail", reference=request.reference)
-    return portal_url("requests.private_detail", token=private_token_for(request))
+    return portal_url("visitor.private_detail", token=private_token_for(request))
 
 
 def _email_customer(request: ServiceRequest, event: RequestEvent, subject: str, template: str,
@@ -895,3 +895,15 @@ def recently_closed_for(user: User, limit: int = 5) -> list[ServiceRequest]:
         .order_by(ServiceRequest.updated_at.desc())
         .limit(limit)
     ))
+
+
+def organisation_requests(organisation_id: int, *, open_only: bool, limit: int = 50):
+    """An organisation's open requests, soonest due first, or its closed ones, newest first."""
+    query = select(ServiceRequest).where(ServiceRequest.organisation_id == organisation_id)
+    if open_only:
+        query = query.where(ServiceRequest.status.in_([s.value for s in OPEN_STATUSES]))
+        query = query.order_by(ServiceRequest.response_due_at, ServiceRequest.id)
+    else:
+        query = query.where(ServiceRequest.status.not_in([s.value for s in OPEN_STATUSES]))
+        query = query.order_by(ServiceRequest.updated_at.desc(), ServiceRequest.id.desc())
+    return db.session.scalars(query.limit(limit)).all()

@@ -41,7 +41,8 @@ from flask import abort
 from flask_login import current_user
 
 from portal.accounts.models import Membership, Organisation, Role, User
-from portal.centres.models import CentreApplication, CentreDocument, Completion
+from portal.approvals.models import CentreApplication, CentreDocument
+from portal.certificates.models import Completion
 from portal.database import utcnow
 from portal.extensions import db
 from portal.requests.models import Attachment, ServiceRequest

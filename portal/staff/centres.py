@@ -8,25 +8,19 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.models import Organisation, OrgKind
+from portal.approvals import services
+from portal.approvals.forms import ApproveForm, DeclineForm, RequestInfoForm
+from portal.approvals.models import CentreApplication, CentreDocument
+from portal.approvals.responses import send_document
 from portal.audit.services import record_view
-from portal.centres import completions, services
-from portal.centres.forms import (
-    ApproveForm,
+from portal.certificates import services as completions
+from portal.certificates.forms import (
     BulkCertificatesForm,
-    DeclineForm,
     DispatchForm,
     RejectCompletionForm,
-    RequestInfoForm,
     ReturnForm,
 )
-from portal.centres.http import send_document
-from portal.centres.models import (
-    CERTIFICATE_STATUS_LABELS,
-    CentreApplication,
-    CentreDocument,
-    CertificateStatus,
-    Completion,
-)
+from portal.certificates.models import CERTIFICATE_STATUS_LABELS, CertificateStatus, Completion
 from portal.charter import POSTAGE_LABELS
 from portal.database import utcnow
 from portal.extensions import db

@@ -19,10 +19,10 @@ from wtforms.validators import Optional
 
 from portal.database import utcnow
 from portal.extensions import db
-from portal.public.templating import london_today
 from portal.requests.models import ServiceRequest
 from portal.settings.services import get_calendar
 from portal.staff import bp, charts, report
+from portal.templating import london_today
 
 
 class PeriodForm(FlaskForm):

@@ -6,13 +6,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from portal.accounts import absences as employer_services
 from portal.accounts.models import Membership, Organisation, OrgKind, Role, StaffAbsence, User
-from portal.employer import services as employer_services
 from portal.extensions import db
-from portal.public.templating import london_today
 from portal.requests.models import KIND_LABELS, STATUS_LABELS
 from portal.staff import bp, queue
 from portal.staff.forms import AbsenceForm
+from portal.templating import london_today
 
 
 @bp.context_processor

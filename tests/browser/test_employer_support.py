@@ -8,13 +8,13 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from portal.accounts.absences import add_absence
 from portal.accounts.models import User
 from portal.demo import DEMO_PASSWORD
-from portal.employer.services import add_absence
 from portal.extensions import db
-from portal.public.templating import london_today
 from portal.requests import services
 from portal.requests.models import ServiceRequest
+from portal.templating import london_today
 
 
 def _sign_in(page, email: str) -> None:

@@ -11,7 +11,7 @@ from portal.demo import DEMO_PASSWORD
 def _new_staff_member(live_server) -> str:
     with live_server.app.app_context():
         from portal.accounts.models import User
-        from portal.auth.passwords import hash_password
+        from portal.accounts.passwords import hash_password
         from portal.database import utcnow
         from portal.extensions import db
 

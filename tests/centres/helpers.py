@@ -6,8 +6,9 @@ import io
 import itertools
 from datetime import date
 
-from portal.centres import services
-from portal.centres.models import CentreApplication, Completion, Qualification
+from portal.approvals import services
+from portal.approvals.models import CentreApplication, Qualification
+from portal.certificates.models import Completion
 from portal.extensions import db
 from tests.factories import make_organisation, make_user
 

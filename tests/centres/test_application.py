@@ -10,8 +10,8 @@ import time_machine
 from sqlalchemy import select
 
 from portal.accounts.models import Organisation, User
-from portal.centres import services
-from portal.centres.models import CentreApplication, centre_qualification
+from portal.approvals import services
+from portal.approvals.models import CentreApplication, centre_qualification
 from portal.extensions import db
 from portal.notify.models import OutboxMessage
 from portal.settings.services import change_targets

@@ -11,9 +11,9 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from portal.centres import completions
-from portal.centres.models import Completion
-from portal.centres.services import CentreError
+from portal.approvals.services import CentreError
+from portal.certificates import services as completions
+from portal.certificates.models import Completion
 from portal.extensions import db
 from tests.centres.helpers import make_centre_user, make_completion, make_qualification
 from tests.factories import make_user

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from portal.centres import services
-from portal.centres.models import CentreDocument
+from portal.approvals import services
+from portal.approvals.models import CentreDocument
 from portal.extensions import db
 from tests.centres.helpers import PDF, complete_application, make_centre_user
 

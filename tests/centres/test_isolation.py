@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from portal.centres import services
-from portal.centres.models import CentreDocument
+from portal.approvals import services
+from portal.approvals.models import CentreDocument
 from portal.extensions import db
 from tests.centres.helpers import (
     complete_application,

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from portal.centres import completions
+from portal.certificates import services as completions
 from portal.extensions import db
 from portal.requests.models import ServiceRequest
 from tests.centres.helpers import make_centre_user, make_qualification

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import time_machine
 
-from portal.employer.services import add_absence, support_cover
+from portal.accounts.absences import add_absence, support_cover
 from portal.extensions import db
 from tests.factories import make_organisation, make_user
 

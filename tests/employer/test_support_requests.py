@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from portal.employer.services import add_absence
+from portal.accounts.absences import add_absence
 from portal.extensions import db
 from portal.notify.models import OutboxMessage
 from portal.requests import services

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from portal.centres import completions
+from portal.certificates import services as completions
 from portal.extensions import db
 from portal.jobs.registry import JOBS
 from portal.jobs.watch import certificates, charter_watch, regular_updates

@@ -26,8 +26,8 @@ import time_machine
 from flask import url_for
 from sqlalchemy import select
 
+from portal.approvals import services as centre_services
 from portal.audit.models import AuditEntry
-from portal.centres import services as centre_services
 from portal.extensions import db
 from portal.notify.models import OutboxMessage
 from portal.requests import files, services
@@ -96,16 +96,16 @@ MATRIX: dict[str, Route] = {
     **_request_routes("member", "member request", "owner member"),
     **_request_routes("employer", "employer request", "employer contact"),
     **_request_routes("centre", "centre request", "centre contact"),
-    "requests.private_detail": Route("visitor request", "visitor with the private link"),
-    "requests.private_live": Route("visitor request", "visitor with the private link"),
-    "requests.private_file": Route("visitor request", "visitor with the private link"),
-    "requests.private_reply": Route("visitor request", "visitor with the private link", "POST",
+    "visitor.private_detail": Route("visitor request", "visitor with the private link"),
+    "visitor.private_live": Route("visitor request", "visitor with the private link"),
+    "visitor.private_file": Route("visitor request", "visitor with the private link"),
+    "visitor.private_reply": Route("visitor request", "visitor with the private link", "POST",
                                     {"reply-body": "Thank you."}),
-    "requests.private_accept": Route("visitor request", "visitor with the private link", "POST",
+    "visitor.private_accept": Route("visitor request", "visitor with the private link", "POST",
                                      {}),
-    "requests.private_discuss": Route("visitor request", "visitor with the private link",
+    "visitor.private_discuss": Route("visitor request", "visitor with the private link",
                                       "POST", {}),
-    "requests.private_rate": Route("visitor request", "visitor with the private link", "POST",
+    "visitor.private_rate": Route("visitor request", "visitor with the private link", "POST",
                                    {"rating-rating": "4"}),
     "staff.request_detail": Route("member request"),
     "staff.request_file": Route("member request"),
@@ -140,8 +140,8 @@ NOT_OBJECT_ROUTES = {
     "auth.verify_email": "the token is the credential; tests/auth/test_auth.py",
     "auth.end_session": "test_v7_5_2_a_user_can_end_one_other_session_but_not_someone_elses",
     "notify.unsubscribe": "the token is the credential; tests/notify",
-    "requests.contact_form": "a form's name, public",
-    "requests.live_state": "an opaque version number, no data (portal/requests/live.py)",
+    "visitor.contact_form": "a form's name, public",
+    "visitor.live_state": "an opaque version number, no data (portal/requests/live.py)",
     "member.new_request_form": "a form's name",
     "centre.application_step": "a step's name; the application is the contact's own",
     "admin.calendar_remove": "admin-only settings, no customer data",
@@ -261,7 +261,7 @@ def _rules():
 
 def _expected(endpoint: str, route: Route, actor: str) -> str:
     area = endpoint.split(".")[0]
-    if area == "requests":  # private links: the link is the only thing that opens them
+    if area == "visitor":  # private links: the link is the only thing that opens them
         return "allowed" if actor == route.owner else "missing"
     if actor.startswith("visitor"):
         return "sign in"

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from portal.approvals import services as centre_services
 from portal.audit.models import AuditEntry
-from portal.centres import services as centre_services
 from portal.extensions import db
 from portal.privacy import services as privacy
 from portal.requests import files, services

@@ -59,7 +59,7 @@ def _customer_request(_user) -> dict:
 
 
 def _draft_application(user) -> dict:
-    from portal.centres import services
+    from portal.approvals import services
 
     user.organisation.is_approved = False
     services.start_application(user.organisation, user)
@@ -67,7 +67,7 @@ def _draft_application(user) -> dict:
 
 
 def _sent_application(_user) -> dict:
-    from portal.centres import services
+    from portal.approvals import services
     from tests.centres.helpers import complete_application, make_centre_user
 
     contact = make_centre_user(approved=False)
@@ -85,7 +85,7 @@ def _certificate(_user) -> dict:
 
 
 def _approved_centre(user) -> dict:
-    from portal.centres import services
+    from portal.approvals import services
     from tests.centres.helpers import make_qualification
 
     services.grant_qualifications(user.organisation, [make_qualification().id])

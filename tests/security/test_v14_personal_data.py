@@ -9,9 +9,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from portal.accounts.models import User
+from portal.accounts.models import TwoFactor, User
 from portal.audit.models import AuditEntry
-from portal.auth.models import TwoFactor
 from portal.extensions import db
 from portal.privacy import registry, services
 from portal.privacy.models import ErasureRequest

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from portal.centres.models import CentreDocument
+from portal.approvals.models import CentreDocument
 from portal.extensions import db
 from portal.inbound.attachments import Attachment as MailAttachment
 from portal.inbound.attachments import Refusal, check_attachment
@@ -70,7 +70,7 @@ def test_v5_2_2_member_request_form_refuses_hostile_files(signed_in_as, case):
 
 @pytest.mark.parametrize("case", list(HOSTILE))
 def test_v5_2_2_centre_documents_refuse_hostile_files(app, sign_in, case):
-    from portal.centres import services
+    from portal.approvals import services
 
     user = make_centre_user(approved=False)
     services.start_application(user.organisation, user)
@@ -101,7 +101,7 @@ def test_v5_2_1_oversize_files_are_refused_on_every_path(app, signed_in_as, sign
     assert response.status_code == 413
     assert _count(ServiceRequest) == 0
 
-    from portal.centres import services
+    from portal.approvals import services
 
     user = make_centre_user(approved=False)
     services.start_application(user.organisation, user)

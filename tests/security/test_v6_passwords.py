@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.auth.passwords import common_passwords, password_problem
+from portal.accounts.passwords import common_passwords, password_problem
 from portal.extensions import db
 from tests.conftest import PASSWORD, outbox_links
 from tests.factories import make_user

@@ -7,9 +7,9 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from portal.accounts import two_factor
+from portal.accounts.models import RecoveryCode, TwoFactor
 from portal.audit.models import AuditEntry
-from portal.auth import two_factor
-from portal.auth.models import RecoveryCode, TwoFactor
 from portal.extensions import db
 from tests.conftest import PASSWORD
 from tests.factories import TOTP_SECRET, make_user, totp_code

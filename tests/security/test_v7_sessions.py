@@ -6,8 +6,9 @@ import time_machine
 from sqlalchemy import select
 
 from portal import create_app
-from portal.auth import services, sessions
-from portal.auth.models import UserSession
+from portal.accounts import sessions
+from portal.accounts import sign_in as services
+from portal.accounts.models import UserSession
 from portal.database import utcnow
 from portal.extensions import db
 from tests.conftest import PASSWORD

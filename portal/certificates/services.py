@@ -20,18 +20,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from portal import charter
 from portal.accounts.models import Organisation, User
-from portal.centres.models import (
-    AWAITING_DISPATCH,
-    CertificateStatus,
-    Completion,
-    Qualification,
-    centre_qualification,
-)
-from portal.centres.services import CentreError
+from portal.approvals.models import Qualification, centre_qualification
+from portal.approvals.services import CentreError
+from portal.certificates.models import AWAITING_DISPATCH, CertificateStatus, Completion
 from portal.database import utcnow
 from portal.extensions import db
-from portal.public.templating import london_today
 from portal.settings.services import current_policy, get_calendar, promises_for
+from portal.templating import london_today
 
 PROMISE = "certificate"
 NAME_MAX = 120

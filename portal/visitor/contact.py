@@ -17,9 +17,10 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.charter import DEFAULT_PROMISES
 from portal.extensions import db
-from portal.requests import bp, live, pages, services
+from portal.requests import live, pages, services
 from portal.requests.forms import VISITOR_FORMS
 from portal.requests.models import ServiceRequest
+from portal.visitor import bp
 
 
 @bp.app_template_filter("when")
@@ -45,7 +46,7 @@ def iso_when_filter(text):
 @bp.route("/contact")
 def contact():
     return render_template("requests/choose.html", forms=VISITOR_FORMS,
-                           endpoint="requests.contact_form", visitor=True)
+                           endpoint="visitor.contact_form", visitor=True)
 
 
 @bp.route("/contact/<slug>", methods=["GET", "POST"])
@@ -73,10 +74,10 @@ def contact_form(slug: str):
             if not made:
                 raise
         session["contact_sent"] = made.id
-        return redirect(url_for("requests.contact_received"))
+        return redirect(url_for("visitor.contact_received"))
     form.fresh_key()
     return render_template("requests/new.html", form=form, visitor=True,
-                           action=url_for("requests.contact_form", slug=slug))
+                           action=url_for("visitor.contact_form", slug=slug))
 
 
 @bp.route("/contact/received")
@@ -84,7 +85,7 @@ def contact_received():
     request_id = session.get("contact_sent")
     made = db.session.get(ServiceRequest, request_id) if isinstance(request_id, int) else None
     if made is None:
-        return redirect(url_for("requests.contact"))
+        return redirect(url_for("visitor.contact"))
     return render_template("requests/confirmation.html", r=made,
                            promise=pages.promise_summary(made), visitor=True)
 

@@ -9,10 +9,9 @@ from datetime import timedelta
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from portal.accounts.models import Membership, MemberStatus, Role, User
+from portal.accounts.models import AuthToken, Membership, MemberStatus, Role, User
+from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.audit.services import record as audit
-from portal.auth.models import AuthToken
-from portal.auth.passwords import hash_password, needs_rehash, verify_password
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notify.services import queue_email
@@ -180,7 +179,7 @@ def reset_password(token: str, new_password: str) -> User:
     _set_password(user, new_password)
     # Whoever had the account cannot carry on in any other browser (V7.4.3), and the
     # owner, who has just proved they read the inbox, is not kept waiting by throttling.
-    from portal.auth import sessions
+    from portal.accounts import sessions
     from portal.security import throttle
 
     sessions.end_all(user, "password reset")
@@ -203,7 +202,7 @@ def reset_password(token: str, new_password: str) -> User:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change a signed-in user's password; every other session of theirs ends (V7.4.3)."""
-    from portal.auth import sessions
+    from portal.accounts import sessions
 
     if not verify_password(user.password_hash, current_password):
         raise AuthError("Your current password is not right.")
@@ -227,7 +226,7 @@ def _set_password(user: User, new_password: str) -> None:
 
 def set_enabled(user: User, enabled: bool, reason: str = "") -> None:
     """Disable or re-enable an account. Disabling ends every session at once (V7.4.2)."""
-    from portal.auth import sessions
+    from portal.accounts import sessions
 
     if user.is_enabled == enabled:
         return
@@ -244,7 +243,7 @@ def set_enabled(user: User, enabled: bool, reason: str = "") -> None:
 
 def end_sessions_for(user: User) -> int:
     """An administrator ends every session of ``user`` (V7.4.5)."""
-    from portal.auth import sessions
+    from portal.accounts import sessions
 
     count = sessions.end_all(user, "ended by administrator")
     audit("auth.sessions_ended", user, subject=user, details={"count": count, "by_admin": True})

@@ -7,10 +7,10 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.auth.access import dashboard_url
+from portal.accounts.access import dashboard_url
 from portal.charter import PROMISE_CODES as PROMISE_ORDER
 from portal.extensions import db
-from portal.public import bp
+from portal.visitor import bp
 
 
 @bp.route("/")

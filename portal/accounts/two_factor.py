@@ -19,9 +19,8 @@ import pyotp
 import segno
 from sqlalchemy import delete, select
 
-from portal.accounts.models import User
-from portal.auth.models import RecoveryCode, TwoFactor
-from portal.auth.passwords import hash_password, verify_password
+from portal.accounts.models import RecoveryCode, TwoFactor, User
+from portal.accounts.passwords import hash_password, verify_password
 from portal.database import utcnow
 from portal.extensions import db
 
@@ -32,7 +31,7 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misre
 
 
 def is_required(user: User) -> bool:
-    from portal.auth.sessions import STAFF_ROLES
+    from portal.accounts.sessions import STAFF_ROLES
 
     return user.role in STAFF_ROLES
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import redirect, render_template
 from flask_login import current_user
 
-from portal.auth.access import dashboard_url
-from portal.centres import services
-from portal.centres.forms import StartCentreForm
+from portal.accounts.access import dashboard_url
+from portal.approvals import services
+from portal.approvals.forms import StartCentreForm
 from portal.extensions import db
-from portal.public import bp
 from portal.settings.services import current_promises
+from portal.visitor import bp
 
 
 @bp.route("/centre-application/start", methods=["GET", "POST"])

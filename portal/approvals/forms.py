@@ -14,13 +14,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     PasswordField,
-    SearchField,
-    SelectChoice,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -29,7 +25,6 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     EqualTo,
-    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -37,8 +32,6 @@ from wtforms.validators import (
 )
 
 from portal.auth.forms import PASSWORD_MIN, EmailAddress, email_field, new_password_validators
-from portal.centres.models import CERTIFICATE_STATUS_LABELS
-from portal.charter import POSTAGE_LABELS
 
 
 def _strip(value):
@@ -300,7 +293,7 @@ class StartCentreForm(FlaskForm):
         render_kw={"autocomplete": "name"},
     )
     email = email_field("Your email address")
-    # The same password rules as every other account (portal.auth.passwords).
+    # The same password rules as every other account (portal.accounts.passwords).
     password = PasswordField(
         "Create a password",
         validators=new_password_validators(),
@@ -356,140 +349,3 @@ class DeclineForm(FlaskForm):
     decline = SubmitField("Decline the application")
 
 
-# -- completions ---------------------------------------------------------------------------------
-
-
-class CompletionForm(FlaskForm):
-    learner_name = StringField(
-        "Learner's full name",
-        validators=[
-            DataRequired(message="Enter the learner's name."),
-            Length(max=120, message="The learner's name must be 120 characters or fewer."),
-        ],
-        filters=[_strip],
-    )
-    learner_ref = StringField(
-        "Learner's email address or identifier",
-        validators=[
-            DataRequired(message="Enter the learner's email address or identifier."),
-            Length(max=254, message="That is too long for an email address or identifier."),
-        ],
-        filters=[_strip],
-        description="An email address, or your centre's identifier for the learner.",
-        render_kw={"spellcheck": "false"},
-    )
-    qualification = SelectField(
-        "Qualification",
-        coerce=int,
-        validators=[InputRequired(message="Choose the qualification.")],
-    )
-    completed_on = DateField(
-        "Completion date",
-        validators=[InputRequired(message="Enter the completion date, for example 2026-11-02.")],
-    )
-    assessment_signed_off = BooleanField(
-        "Assessment is fully signed off for this learner",
-        validators=[
-            DataRequired(
-                message="Confirm that assessment is fully signed off before recording a completion."
-            )
-        ],
-    )
-    submit = SubmitField("Record completion")
-
-
-class UploadCompletionsForm(FlaskForm):
-    file = FileField(
-        "CSV file of completions",
-        description="One learner a line, with the columns in the template. Up to 20,000 learners.",
-        render_kw={"accept": ".csv,text/csv"},
-    )
-    upload = SubmitField("Upload and check")
-
-    def validate_file(self, field):
-        if not field.data or not getattr(field.data, "filename", ""):
-            raise ValidationError("Choose a CSV file to upload.")
-
-
-TRACKER_STATUSES = [SelectChoice("", "Any status")] + [
-    SelectChoice(status.value, label) for status, label in CERTIFICATE_STATUS_LABELS.items()
-]
-
-
-class TrackerFilterForm(FlaskForm):
-    """The tracker's filters, read from the query string (no CSRF: it changes nothing)."""
-
-    class Meta:
-        csrf = False
-
-    status = SelectField("Status", choices=TRACKER_STATUSES, validate_choice=True)
-    qualification = SelectField("Qualification", validate_choice=True)
-    overdue = BooleanField("Only overdue certificates")
-    q = SearchField(
-        "Search by name, email or identifier",
-        validators=[Optional(), Length(max=100, message="Search for 100 characters or fewer.")],
-        filters=[_strip],
-    )
-
-
-POSTAGE_CHOICES = [SelectChoice(code, label) for code, label in POSTAGE_LABELS.items()]
-
-
-class RejectCompletionForm(FlaskForm):
-    reason = TextAreaField(
-        "Why it cannot be accepted",
-        validators=[
-            DataRequired(message="Say why the completion cannot be accepted."),
-            Length(max=2000, message="Keep the reason to 2,000 characters or fewer."),
-        ],
-        filters=[_strip],
-    )
-    reject = SubmitField("Turn down this completion")
-
-
-class DispatchForm(FlaskForm):
-    postage_class = SelectField("Postage class", choices=POSTAGE_CHOICES)
-    tracking_reference = StringField(
-        "Tracking reference (optional)",
-        validators=[
-            Optional(),
-            Length(max=60, message="Tracking references are 60 characters or fewer."),
-        ],
-        filters=[_strip],
-    )
-    dispatch = SubmitField("Record as posted")
-
-
-class ReturnForm(FlaskForm):
-    note = TextAreaField(
-        "What happened (optional)",
-        validators=[Optional(), Length(max=2000, message="Keep the note to 2,000 characters.")],
-        filters=[_strip],
-    )
-    returned = SubmitField("Record as returned undelivered")
-
-
-BULK_ACTIONS = [
-    SelectChoice("sign_off", "Verify and sign off"),
-    SelectChoice("printed", "Mark as printed"),
-    SelectChoice("dispatched", "Mark as posted"),
-]
-
-
-class BulkCertificatesForm(FlaskForm):
-    """Act on the ticked rows of the staff queue; the ids come from the checkboxes."""
-
-    action = SelectField("With the selected", choices=BULK_ACTIONS)
-    # Checked by the service only when posting: signing off or printing needs no postage.
-    postage_class = SelectField(
-        "Postage class (when posting)", choices=POSTAGE_CHOICES, validate_choice=False
-    )
-    tracking_reference = StringField(
-        "Tracking reference (optional, when posting)",
-        validators=[
-            Optional(),
-            Length(max=60, message="Tracking references are 60 characters or fewer."),
-        ],
-        filters=[_strip],
-    )
-    go = SubmitField("Apply to selected")

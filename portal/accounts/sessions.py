@@ -20,8 +20,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from portal.accounts.models import Role, User
-from portal.auth.models import UserSession
+from portal.accounts.models import Role, User, UserSession
 from portal.database import utcnow
 from portal.extensions import db
 

@@ -18,9 +18,9 @@ from sqlalchemy import insert, select
 
 from portal import charter
 from portal.accounts.models import Organisation, OrgKind, Role, User
-from portal.auth.passwords import hash_password
-from portal.auth.services import find_user_by_email, normalise_email, send_verification
-from portal.centres.models import (
+from portal.accounts.passwords import hash_password
+from portal.accounts.sign_in import find_user_by_email, normalise_email, send_verification
+from portal.approvals.models import (
     ApplicationEvent,
     ApplicationStatus,
     CentreApplication,

@@ -40,7 +40,7 @@ MESSAGES = {
 def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
     try:
-        url_for("public.home")
+        url_for("visitor.home")
         can_build_urls = True
     except (AttributeError, RuntimeError):
         can_build_urls = False

@@ -1,0 +1,1 @@
+"""Learning centre approval: applications, documents and decisions (CHARTER.md section 4)."""

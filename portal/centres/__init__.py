@@ -1,1 +1,0 @@
-"""Learning centres: approval, completions and certificates (CHARTER.md section 4)."""

@@ -1,0 +1,1 @@
+"""Learners' completions and certificates (CHARTER.md section 4, certificate)."""
