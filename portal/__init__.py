@@ -34,6 +34,7 @@ def create_app(config: str | type[Config] | dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    register_transactions(app)
     register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -60,6 +61,12 @@ def register_extensions(app: Flask) -> None:
     from portal.accounts.sessions import load_user
 
     login_manager.user_loader(load_user)
+
+
+def register_transactions(app: Flask) -> None:
+    from portal.transactions import register
+
+    register(app)
 
 
 def register_security(app: Flask) -> None:

@@ -46,6 +46,7 @@ from portal.certificates.models import Completion
 from portal.database import utcnow
 from portal.extensions import db
 from portal.requests.models import Attachment, ServiceRequest
+from portal.transactions import keep_after_rollback
 
 STAFF = frozenset({Role.STAFF.value, Role.ADMIN.value})
 ORGANISATION_CONTACTS = frozenset({Role.EMPLOYER.value, Role.CENTRE.value})
@@ -108,14 +109,14 @@ def check_or_404(obj, action: str = "view", actor=None):
     if not can(actor, action, obj):
         from portal.audit.services import record
 
-        record(
+        entry = record(
             "access.denied",
             obj,
             actor=None if isinstance(actor, PrivateLink) else actor,
             details={"action": action, "object": type(obj).__name__,
                      "via": "private link" if isinstance(actor, PrivateLink) else "account"},
         )
-        db.session.commit()
+        keep_after_rollback(entry)  # the 404 rolls the request back; its refusal is kept
         abort(404)
     return obj
 
