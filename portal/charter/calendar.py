@@ -19,230 +19,15 @@ Conventions used throughout:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from typing import Any
-from zoneinfo import ZoneInfo
 
-import holidays
+from .london import DAY_SECONDS, LONDON, day_instants, local_to_utc_table, utc_offset_table
+from .rules import WEEKDAY_NAMES, CalendarRules, PhoneLines, bank_holidays, seconds_of_day
 
-UTC = UTC
-LONDON = ZoneInfo("Europe/London")
+__all__ = ["LONDON", "UTC", "CalendarRules", "PhoneLines", "WorkingCalendar"]
 
-_DAY_S = 86_400
 _US = 1_000_000
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-
-def _seconds(t: time) -> int:
-    """Seconds after midnight of a wall-clock time (microseconds ignored on purpose)."""
-    return t.hour * 3600 + t.minute * 60 + t.second
-
-
-@dataclass(frozen=True)
-class CalendarRules:
-    """Administrator-editable settings for the calendar (CHARTER.md section 1).
-
-    ``extra_holidays`` and ``removed_holidays`` correct the maintained bank-holiday list
-    without a code change (one-off holidays are announced at short notice).
-    ``closure_days`` are the organisation's own closures; ``closure_reasons`` may give a
-    short reason for some of them ("Office move"). A date listed in ``closure_reasons`` is a
-    closure even if it is missing from ``closure_days``.
-    """
-
-    office_open: time = time(9, 0)
-    office_close: time = time(17, 0)
-    same_day_cutoff: time = time(16, 0)
-    closure_days: frozenset[date] = frozenset()
-    closure_reasons: Mapping[date, str] = field(default_factory=dict)
-    extra_holidays: Mapping[date, str] = field(default_factory=dict)
-    removed_holidays: frozenset[date] = frozenset()
-
-    def __post_init__(self) -> None:
-        for name in ("office_open", "office_close", "same_day_cutoff"):
-            value = getattr(self, name)
-            if not isinstance(value, time):
-                raise TypeError(f"{name} must be a datetime.time")
-            if value.tzinfo is not None:
-                raise ValueError(f"{name} is London wall-clock time and must not carry a tzinfo")
-        if _seconds(self.office_open) >= _seconds(self.office_close):
-            raise ValueError("office_open must be before office_close")
-        # Frozen dataclasses need object.__setattr__ to normalise fields; we normalise so that
-        # callers may pass plain sets and dicts and still get an immutable, hashable-ish value.
-        object.__setattr__(self, "closure_days", frozenset(self.closure_days))
-        object.__setattr__(self, "removed_holidays", frozenset(self.removed_holidays))
-        object.__setattr__(self, "closure_reasons", dict(self.closure_reasons))
-        object.__setattr__(self, "extra_holidays", dict(self.extra_holidays))
-
-    def __hash__(self) -> int:
-        # The mappings make the generated hash fail; hashing by content lets the app cache one
-        # WorkingCalendar per rule set (e.g. with functools.lru_cache).
-        return hash(
-            (
-                self.office_open,
-                self.office_close,
-                self.same_day_cutoff,
-                self.closure_days,
-                frozenset(self.closure_reasons.items()),
-                frozenset(self.extra_holidays.items()),
-                self.removed_holidays,
-            )
-        )
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CalendarRules:
-        """Rules from plain data (a JSON/TOML file or a settings row), section 1.
-
-        Times are "HH:MM" strings, dates ISO "YYYY-MM-DD"; every key is optional::
-
-            {"office_open": "09:00", "office_close": "17:00", "same_day_cutoff": "16:00",
-             "closures": {"2026-12-24": "Office party"}, "closure_days": ["2026-12-31"],
-             "extra_holidays": {"2027-06-04": "Extra bank holiday"},
-             "removed_holidays": ["2026-12-28"]}
-        """
-        defaults = cls()
-
-        def when(key: str, default: time) -> time:
-            value = data.get(key)
-            return time.fromisoformat(value) if isinstance(value, str) else (value or default)
-
-        def day(value: Any) -> date:
-            return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-        return cls(
-            office_open=when("office_open", defaults.office_open),
-            office_close=when("office_close", defaults.office_close),
-            same_day_cutoff=when("same_day_cutoff", defaults.same_day_cutoff),
-            closure_days=frozenset(day(v) for v in data.get("closure_days", ())),
-            closure_reasons={day(k): str(v) for k, v in dict(data.get("closures", {})).items()},
-            extra_holidays={
-                day(k): str(v) for k, v in dict(data.get("extra_holidays", {})).items()
-            },
-            removed_holidays=frozenset(day(v) for v in data.get("removed_holidays", ())),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The inverse of :meth:`from_dict`, with sorted ISO strings (stable for storage)."""
-        return {
-            "office_open": self.office_open.strftime("%H:%M"),
-            "office_close": self.office_close.strftime("%H:%M"),
-            "same_day_cutoff": self.same_day_cutoff.strftime("%H:%M"),
-            "closure_days": sorted(d.isoformat() for d in self.closure_days),
-            "closures": {d.isoformat(): r for d, r in sorted(self.closure_reasons.items())},
-            "extra_holidays": {d.isoformat(): n for d, n in sorted(self.extra_holidays.items())},
-            "removed_holidays": sorted(d.isoformat() for d in self.removed_holidays),
-        }
-
-    def all_closures(self) -> frozenset[date]:
-        """Every organisation closure date, whether or not it has a reason."""
-        return self.closure_days | frozenset(self.closure_reasons)
-
-
-@dataclass(frozen=True)
-class PhoneLines:
-    """Whether the phone lines are open now, and when that changes (CHARTER.md section 1).
-
-    Exactly one of ``closes_at`` (lines open) and ``opens_at`` (lines closed) is set; both
-    are aware UTC instants.
-    """
-
-    is_open: bool
-    closes_at: datetime | None = None
-    opens_at: datetime | None = None
-
-
-@lru_cache(maxsize=8)
-def _bank_holidays(first_year: int, last_year: int) -> dict[date, str]:
-    """England & Wales bank holidays from the maintained ``holidays`` package.
-
-    ``subdiv="ENG"`` matters: without it the package returns UK-wide days only and would miss
-    none for England today, but would add Scottish or Northern Irish days for other subdivisions.
-    Cached because building the list takes ~0.1 s and calendars are rebuilt whenever an
-    administrator changes a rule.
-    """
-    found = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
-    # The package says "(observed)"; people in England say "substitute day".
-    return {d: name.replace("(observed)", "(substitute day)") for d, name in found.items()}
-
-
-@lru_cache(maxsize=8)
-def _utc_offset_table(first_ord: int, last_ord: int) -> tuple[list[int], list[int], list[int]]:
-    """London offsets for each UTC day from ``first_ord`` to ``last_ord`` (inclusive).
-
-    Returns three lists indexed by ``ordinal - first_ord``: the offset in seconds at the start
-    of the day, the UTC second-of-day at which it changes (``_DAY_S`` when it does not) and the
-    offset after the change. This replaces a ``zoneinfo`` call per conversion with two list
-    lookups. At most one change per day is assumed, which holds for Europe/London.
-    """
-    before: list[int] = []
-    change_at: list[int] = []
-    after: list[int] = []
-    one_day = timedelta(days=1)
-    for ordinal in range(first_ord, last_ord + 1):
-        start = datetime.fromordinal(ordinal).replace(tzinfo=UTC)
-        off0 = int(start.astimezone(LONDON).utcoffset().total_seconds())  # type: ignore[union-attr]
-        end = start + one_day
-        off1 = int(end.astimezone(LONDON).utcoffset().total_seconds())  # type: ignore[union-attr]
-        before.append(off0)
-        after.append(off1)
-        if off0 == off1:
-            change_at.append(_DAY_S)
-            continue
-        # Binary search for the first second of the day that has the new offset.
-        lo, hi = 0, _DAY_S
-        while lo < hi:
-            mid = (lo + hi) // 2
-            probe = start + timedelta(seconds=mid)
-            if int(probe.astimezone(LONDON).utcoffset().total_seconds()) == off1:  # type: ignore[union-attr]
-                hi = mid
-            else:
-                lo = mid + 1
-        change_at.append(lo)
-    return before, change_at, after
-
-
-def _local_to_utc_table(
-    ordinal: int, sod: int, ubase: int, before: list[int], change: list[int], after: list[int]
-) -> datetime:
-    """UTC instant of London wall time ``sod`` on ``ordinal`` (spring-gap times move forward)."""
-
-    def offset_at(dt: datetime) -> int:
-        j = dt.toordinal() - ubase
-        s = dt.hour * 3600 + dt.minute * 60 + dt.second
-        return before[j] if s < change[j] else after[j]
-
-    naive = datetime.fromordinal(ordinal) + timedelta(seconds=sod)
-    off = before[ordinal - ubase]
-    guess = (naive - timedelta(seconds=off)).replace(tzinfo=UTC)
-    off2 = offset_at(guess)
-    if off2 != off:
-        guess = (naive - timedelta(seconds=off2)).replace(tzinfo=UTC)
-        if offset_at(guess) != off2:
-            # Wall time that does not exist (spring gap): keep the first reading.
-            guess = (naive - timedelta(seconds=off)).replace(tzinfo=UTC)
-    return guess
-
-
-@lru_cache(maxsize=8)
-def _day_instants(
-    first_ord: int, last_ord: int, open_s: int, close_s: int
-) -> tuple[list[datetime], list[datetime], bytearray]:
-    """Opening and closing instants (UTC) of every London date, and clock-change straddle flags."""
-    ubase = first_ord - 1
-    before, change, after = _utc_offset_table(ubase, last_ord + 1)
-    opens: list[datetime] = []
-    closes: list[datetime] = []
-    straddles = bytearray(last_ord - first_ord + 1)
-    for ordinal in range(first_ord, last_ord + 1):
-        o = _local_to_utc_table(ordinal, open_s, ubase, before, change, after)
-        c = _local_to_utc_table(ordinal, close_s, ubase, before, change, after)
-        if (c - o).total_seconds() != close_s - open_s:
-            straddles[ordinal - first_ord] = 1
-        opens.append(o)
-        closes.append(c)
-    return opens, closes, straddles
 
 
 class WorkingCalendar:
@@ -266,16 +51,16 @@ class WorkingCalendar:
         self._base = self.first_date.toordinal()
         self._end = self.last_date.toordinal()
 
-        bank = dict(_bank_holidays(first_year, last_year))
+        bank = dict(bank_holidays(first_year, last_year))
         for d in self.rules.removed_holidays:
             bank.pop(d, None)
         bank.update(self.rules.extra_holidays)
         self._bank = bank
         self._closures = self.rules.all_closures()
 
-        self.open_s = _seconds(self.rules.office_open)
-        self.close_s = _seconds(self.rules.office_close)
-        self.cutoff_s = _seconds(self.rules.same_day_cutoff)
+        self.open_s = seconds_of_day(self.rules.office_open)
+        self.close_s = seconds_of_day(self.rules.office_close)
+        self.cutoff_s = seconds_of_day(self.rules.same_day_cutoff)
         self.day_us = (self.close_s - self.open_s) * _US
 
         # Dense per-date arrays (index = ordinal - base) give O(1) answers without bisect:
@@ -297,14 +82,14 @@ class WorkingCalendar:
 
         # UTC offsets for every UTC day that can map to a covered London date.
         self._ubase = self._base - 1
-        self._off_before, self._off_change, self._off_after = _utc_offset_table(
+        self._off_before, self._off_change, self._off_after = utc_offset_table(
             self._ubase, self._end + 1
         )
 
         # Opening and closing instants (UTC) of every working day, so that a due date such as
         # "17:00 on the Nth working day" is a single list lookup. The per-date instants depend
         # only on the years and office hours, so they are cached across rule changes.
-        all_open, all_close, straddles = _day_instants(
+        all_open, all_close, straddles = day_instants(
             self._base, self._end, self.open_s, self.close_s
         )
         base = self._base
@@ -322,7 +107,7 @@ class WorkingCalendar:
     # ------------------------------------------------------------------ conversions
     def _local_to_utc(self, ordinal: int, sod: int) -> datetime:
         """UTC instant of a London wall-clock time; a time in the spring gap moves forward."""
-        return _local_to_utc_table(
+        return local_to_utc_table(
             ordinal, sod, self._ubase, self._off_before, self._off_change, self._off_after
         )
 
@@ -344,11 +129,11 @@ class WorkingCalendar:
             raise ValueError(f"{instant.isoformat()} is outside the calendar's years") from None
         if j < 0:
             raise ValueError(f"{instant.isoformat()} is outside the calendar's years")
-        if sod >= _DAY_S:
-            sod -= _DAY_S
+        if sod >= DAY_SECONDS:
+            sod -= DAY_SECONDS
             ordinal += 1
         elif sod < 0:
-            sod += _DAY_S
+            sod += DAY_SECONDS
             ordinal -= 1
         if ordinal < self._base or ordinal > self._end:
             raise ValueError(f"{instant.isoformat()} is outside the calendar's years")
@@ -362,7 +147,8 @@ class WorkingCalendar:
     def london_instant(self, d: date, t: time) -> datetime:
         """UTC instant of London wall-clock time ``t`` on date ``d``."""
         ordinal = self._ordinal(d)
-        return self._local_to_utc(ordinal, _seconds(t)) + timedelta(microseconds=t.microsecond)
+        local = self._local_to_utc(ordinal, seconds_of_day(t))
+        return local + timedelta(microseconds=t.microsecond)
 
     def _ordinal(self, d: date) -> int:
         if isinstance(d, datetime):
@@ -392,7 +178,7 @@ class WorkingCalendar:
         if d in self._closures:
             reason = self.rules.closure_reasons.get(d)
             return f"Closure: {reason}" if reason else "Office closure"
-        return _WEEKDAY_NAMES[d.weekday()]
+        return WEEKDAY_NAMES[d.weekday()]
 
     def is_bank_holiday(self, d: date) -> bool:
         """True if ``d`` is a bank holiday after the administrator's corrections."""
