@@ -18,6 +18,7 @@ from sqlalchemy import Select, func, or_, select
 from portal import charter
 from portal.approvals.models import Qualification
 from portal.certificates.models import AWAITING_DISPATCH, Completion
+from portal.csvsafe import safe_cell
 from portal.extensions import db
 
 
@@ -109,11 +110,6 @@ EXPORT_HEADER = (
 )
 
 
-def _cell(value: str) -> str:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def qualifications_by_id() -> dict[int, Qualification]:
     """Every qualification by id, to name each row's without a query per row."""
     return {q.id: q for q in db.session.scalars(select(Qualification))}
@@ -132,8 +128,8 @@ def export_rows(organisation_id: int, filters: TrackerFilter, now: datetime) -> 
         qualification = qualifications[completion.qualification_id]
         writer.writerow(
             [
-                _cell(completion.learner_name),
-                _cell(completion.learner_ref),
+                safe_cell(completion.learner_name),
+                safe_cell(completion.learner_ref),
                 qualification.code,
                 qualification.title,
                 completion.completed_on.isoformat(),
@@ -144,7 +140,7 @@ def export_rows(organisation_id: int, filters: TrackerFilter, now: datetime) -> 
                 "yes" if completion.is_overdue(now) else "no",
                 _london_iso(completion.dispatched_at),
                 charter.POSTAGE_LABELS.get(completion.postage_class or "", ""),
-                _cell(completion.tracking_reference),
+                safe_cell(completion.tracking_reference),
                 completion.arrival_from.isoformat() if completion.arrival_from else "",
                 completion.arrival_to.isoformat() if completion.arrival_to else "",
             ]
