@@ -99,6 +99,21 @@ def application_start():
     return redirect(url_for("centre.application_step", step=steps.STEPS[0]))
 
 
+def _step_form(form_class, step: str, application):
+    """A step's form, filled from the application when the page is first shown."""
+    if step != "qualifications":
+        return form_class(obj=application if request.method == "GET" else None)
+    form = form_class(
+        data=None
+        if request.method == "POST"
+        else {"qualifications": [q.id for q in application.qualifications]}
+    )
+    form.qualifications.choices = [
+        SelectChoice(q.id, q.label) for q in steps.qualification_catalogue()
+    ]
+    return form
+
+
 @bp.route("/application/step/<step>", methods=["GET", "POST"])
 def application_step(step: str):
     form_class = STEP_FORMS.get(step)
@@ -108,17 +123,7 @@ def application_step(step: str):
     if not application.is_editable:
         flash("This application has been sent, so it can no longer be changed.", "info")
         return redirect(url_for("centre.application"))
-    if step == "qualifications":
-        form = form_class(
-            data=None
-            if request.method == "POST"
-            else {"qualifications": [q.id for q in application.qualifications]}
-        )
-        form.qualifications.choices = [
-            SelectChoice(q.id, q.label) for q in steps.qualification_catalogue()
-        ]
-    else:
-        form = form_class(obj=application if request.method == "GET" else None)
+    form = _step_form(form_class, step, application)
     if form.validate_on_submit():
         if step == "qualifications":
             services.set_qualifications(application, form.qualifications.data or [])

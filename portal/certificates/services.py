@@ -252,6 +252,37 @@ def mark_returned(completion: Completion, note: str = "", now: datetime | None =
     db.session.flush()
 
 
+def move_on(
+    completions: list[Completion],
+    step: str,
+    staff: User,
+    *,
+    postage_class: str = "",
+    tracking_reference: str = "",
+    reason: str = "",
+    note: str = "",
+) -> int:
+    """Move certificates one step along their journey (CHARTER §4): ``sign_off`` starts the
+    ``certificate`` clock, ``printed``, ``dispatched`` (which meets it), or ``rejected`` and
+    ``returned`` with the words the centre reads. Those not at the right stage for a
+    sign-off, printing or posting are left alone; returns how many moved."""
+    if step == "sign_off":
+        return sign_off(completions, staff)
+    if step == "printed":
+        return mark_printed(completions)
+    if step == "dispatched":
+        return mark_dispatched(completions, postage_class, tracking_reference)
+    if step == "rejected":
+        for completion in completions:
+            reject_completion(completion, staff, reason)
+        return len(completions)
+    if step == "returned":
+        for completion in completions:
+            mark_returned(completion, note)
+        return len(completions)
+    raise CentreError("Choose what to do with the certificates.")
+
+
 def arrival_text(completion: Completion) -> str:
     """ "between Monday 4 January and Wednesday 6 January" for a posted certificate."""
     if completion.arrival_from is None or completion.arrival_to is None:

@@ -180,30 +180,35 @@ def centre_certificates_bulk():
             form.form_errors.append("Tick at least one learner.")
         else:
             chosen = completions.completions_by_ids(ids)
-            action = form.action.data
             try:
-                if action == "sign_off":
-                    count = completions.sign_off(chosen, current_user)
-                    done = "signed off"
-                elif action == "printed":
-                    count = completions.mark_printed(chosen)
-                    done = "marked as printed"
-                else:
-                    count = completions.mark_dispatched(
-                        chosen, form.postage_class.data, form.tracking_reference.data or ""
-                    )
-                    done = "marked as posted"
+                count = completions.move_on(
+                    chosen, form.action.data, current_user, **_form_values(form)
+                )
             except services.CentreError as exc:
                 db.session.rollback()  # the page is shown again (200): commit nothing of it
                 form.form_errors.append(str(exc))
             else:
-                skipped = len(chosen) - count
-                message = f"{count} {'certificate' if count == 1 else 'certificates'} {done}."
-                if skipped:
-                    message += f" {skipped} skipped: they were not at the right stage for that."
-                flash(message, "success" if count else "info")
+                flash(*_moved_message(count, len(chosen), form.action.data))
                 return redirect(url_for("staff.centre_certificates", status=status))
     return _render_queue(status, form, frozenset(ids))
+
+
+#: What a bulk step did, for "3 certificates signed off."
+DONE_WORDS = {"sign_off": "signed off", "printed": "marked as printed",
+              "dispatched": "marked as posted"}
+
+
+def _moved_message(count: int, chosen: int, step: str) -> tuple[str, str]:
+    message = f"{count} {'certificate' if count == 1 else 'certificates'} {DONE_WORDS[step]}."
+    if chosen - count:
+        message += f" {chosen - count} skipped: they were not at the right stage for that."
+    return message, "success" if count else "info"
+
+
+def _form_values(form) -> dict[str, str]:
+    """The words a step needs from its form (none for a sign-off or printing)."""
+    names = ("postage_class", "tracking_reference", "reason", "note")
+    return {name: getattr(form, name).data or "" for name in names if hasattr(form, name)}
 
 
 def _completion(completion_id: int) -> Completion:
@@ -228,47 +233,37 @@ def centre_certificate(completion_id: int):
     return _render_certificate(_completion(completion_id))
 
 
+#: A certificate page's buttons: the step each takes, its form and the page's name for it.
+ACTIONS = {
+    "sign-off": ("sign_off", None, ""),
+    "printed": ("printed", None, ""),
+    "reject": ("rejected", RejectCompletionForm, "reject_form"),
+    "dispatch": ("dispatched", DispatchForm, "dispatch_form"),
+    "returned": ("returned", ReturnForm, "return_form"),
+}
+
+
 @bp.route("/centres/certificates/<int:completion_id>/<action>", methods=["POST"])
 def centre_certificate_action(completion_id: int, action: str):
     """One certificate's next step: sign-off, printed, posted, returned or turned down."""
     completion = _completion(completion_id)
-    forms = {
-        "sign-off": None,
-        "printed": None,
-        "reject": RejectCompletionForm,
-        "dispatch": DispatchForm,
-        "returned": ReturnForm,
-    }
-    if action not in forms:
+    if action not in ACTIONS:
         abort(404)
-    form = forms[action]() if forms[action] else None
+    step, form_class, form_name = ACTIONS[action]
+    form = form_class() if form_class else None
     if form is not None and not form.validate_on_submit():
-        return _render_certificate(completion, **{_form_arg(action): form})
+        return _render_certificate(completion, **{form_name: form})
+    page = redirect(url_for("staff.centre_certificate", completion_id=completion.id))
     try:
-        if action == "sign-off":
-            moved = completions.sign_off([completion], current_user)
-        elif action == "printed":
-            moved = completions.mark_printed([completion])
-        elif action == "reject":
-            completions.reject_completion(completion, current_user, form.reason.data)
-            moved = 1
-        elif action == "dispatch":
-            moved = completions.mark_dispatched(
-                [completion], form.postage_class.data, form.tracking_reference.data or ""
-            )
-        else:
-            completions.mark_returned(completion, form.note.data or "")
-            moved = 1
+        moved = completions.move_on(
+            [completion], step, current_user, **(_form_values(form) if form else {})
+        )
     except services.CentreError as exc:
         db.session.rollback()  # a refused step keeps nothing, though the redirect commits
         flash(str(exc), "error")
-        return redirect(url_for("staff.centre_certificate", completion_id=completion.id))
-    if not moved:
+        return page
+    if moved:
+        flash(f"Saved: {completion.status_label.lower()}.", "success")
+    else:
         flash("That certificate is not at the right stage for this.", "error")
-        return redirect(url_for("staff.centre_certificate", completion_id=completion.id))
-    flash(f"Saved: {completion.status_label.lower()}.", "success")
-    return redirect(url_for("staff.centre_certificate", completion_id=completion.id))
-
-
-def _form_arg(action: str) -> str:
-    return {"reject": "reject_form", "dispatch": "dispatch_form", "returned": "return_form"}[action]
+    return page
