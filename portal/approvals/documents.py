@@ -27,12 +27,14 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 def upload_dir() -> Path:
+    """Where documents are kept: a folder of their own under the upload directory."""
     path = Path(current_app.config["UPLOAD_DIR"]) / "centres"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def document_path(document: CentreDocument) -> Path:
+    """The file of a stored document (its name is ours, never the uploader's)."""
     return upload_dir() / document.stored_name
 
 

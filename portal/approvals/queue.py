@@ -34,6 +34,7 @@ def open_applications() -> list[CentreApplication]:
 
 
 def decided_applications(limit: int = 20) -> list[CentreApplication]:
+    """The latest decisions, newest first, for the staff page under the queue."""
     return list(
         db.session.scalars(
             select(CentreApplication)

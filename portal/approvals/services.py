@@ -300,6 +300,7 @@ def _external(endpoint: str, **values) -> str:
 
 
 def centre_users(organisation: Organisation) -> list[User]:
+    """The centre's enabled users, who are all emailed about its application."""
     return list(
         db.session.scalars(
             select(User)

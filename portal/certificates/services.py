@@ -58,6 +58,7 @@ def learner_ref_problem(ref: str) -> str | None:
 
 
 def learner_name_problem(name: str) -> str | None:
+    """Why a learner's name cannot be used, or None."""
     if not name:
         return "Enter the learner's name."
     if len(name) > NAME_MAX:
@@ -66,6 +67,7 @@ def learner_name_problem(name: str) -> str | None:
 
 
 def completed_on_problem(completed_on: date, today: date | None = None) -> str | None:
+    """Why a completion date cannot be right (in the future, or before 2000), or None."""
     if completed_on > (today or london_today()):
         return "The completion date cannot be in the future."
     if completed_on.year < 2000:
@@ -323,6 +325,7 @@ def staff_queue(
 
 
 def completions_by_ids(ids: list[int]) -> list[Completion]:
+    """The completions staff ticked; ids that match none are simply absent."""
     if not ids:
         return []
     return list(db.session.scalars(select(Completion).where(Completion.id.in_(ids))))
