@@ -154,3 +154,23 @@ def test_staff_download_documents_of_sent_applications_only(app, staff_client):
     assert response.status_code == 200
     assert response.data == PDF
     response.close()
+
+
+def test_a_document_and_its_file_come_and_go_with_the_transaction(app, applicant):
+    _client, user, application = applicant
+    document = documents.add_document(application, user, "Draft", "d.pdf", io.BytesIO(PDF))
+    path = documents.document_path(document)
+    assert path.exists()
+    db.session.rollback()  # the upload's request failed: no row, so no file
+    assert not path.exists()
+
+    document = documents.add_document(application, user, "Kept", "k.pdf", io.BytesIO(PDF))
+    db.session.commit()
+    path = documents.document_path(document)
+    documents.remove_document(document)
+    assert path.exists()  # not before the removal commits
+    db.session.rollback()  # ...and a rolled-back removal keeps the file
+    assert path.exists()
+    documents.remove_document(db.session.get(CentreDocument, document.id))
+    db.session.commit()
+    assert not path.exists()
