@@ -39,7 +39,7 @@ from portal.accounts.models import Organisation, User  # noqa: E402
 from portal.accounts.passwords import hash_password  # noqa: E402
 from portal.approvals.models import Qualification  # noqa: E402
 from portal.approvals.services import grant_qualifications  # noqa: E402
-from portal.certificates import services as completions  # noqa: E402
+from portal.certificates import csv_import, tracker  # noqa: E402
 from portal.certificates.models import Completion
 from portal.database import UTCDateTime  # noqa: E402
 from portal.extensions import db  # noqa: E402
@@ -211,7 +211,7 @@ def add_baseline_route(app, centre_id: int) -> None:
             select(Completion)
             .where(Completion.organisation_id == centre_id)
             .order_by(Completion.id.desc())
-            .limit(completions.TRACKER_PAGE_SIZE)
+            .limit(tracker.TRACKER_PAGE_SIZE)
         ).all()
         return render_template_string(BASELINE_TEMPLATE, rows=rows)
 
@@ -234,18 +234,18 @@ def timings(client, path: str, iterations: int) -> tuple[float, float]:
 def explain(app, centre_id: int, qualification_id: int) -> None:
     now = datetime.now(UTC)
     cases = {
-        "all, newest first": completions.TrackerFilter(),
-        "status": completions.TrackerFilter(status="dispatched"),
-        "qualification": completions.TrackerFilter(qualification_id=qualification_id),
-        "overdue": completions.TrackerFilter(overdue=True),
-        "search": completions.TrackerFilter(search="smith"),
+        "all, newest first": tracker.TrackerFilter(),
+        "status": tracker.TrackerFilter(status="dispatched"),
+        "qualification": tracker.TrackerFilter(qualification_id=qualification_id),
+        "overdue": tracker.TrackerFilter(overdue=True),
+        "search": tracker.TrackerFilter(search="smith"),
     }
     with app.app_context():
         dialect = db.engine.dialect
         prefix = "EXPLAIN QUERY PLAN " if dialect.name == "sqlite" else "EXPLAIN "
         for label, filters in cases.items():
             query = (
-                completions.tracker_select(centre_id, filters, now)
+                tracker.tracker_select(centre_id, filters, now)
                 .order_by(Completion.id.desc())
                 .limit(51)
             )
@@ -258,7 +258,7 @@ def explain(app, centre_id: int, qualification_id: int) -> None:
 def upload_csv(rows: int, codes: list[str]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(completions.CSV_TEMPLATE_HEADER)
+    writer.writerow(csv_import.CSV_TEMPLATE_HEADER)
     for n in range(rows):
         writer.writerow(
             [f"Upload Learner {n}", f"UP-{n:06d}", codes[n % len(codes)], "2026-10-01", "yes"]

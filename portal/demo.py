@@ -179,7 +179,7 @@ def seed_centres() -> int:
     Returns how many accounts it created (0 when already there)."""
     import io
 
-    from portal.approvals import services
+    from portal.approvals import documents, services
     from portal.approvals.models import CentreApplication, Qualification
     from portal.certificates import services as completions
     from portal.certificates.models import Completion
@@ -286,7 +286,7 @@ def seed_centres() -> int:
     sent.qualifications = [quals["CSC-301"], quals["TLM-301"]]
     db.session.add(sent)
     db.session.flush()
-    services.add_document(sent, sender, "Quality assurance policy", "qa-policy.pdf",
+    documents.add_document(sent, sender, "Quality assurance policy", "qa-policy.pdf",
                           io.BytesIO(_DEMO_PDF))
     services.submit_application(sent, sender, now=now - timedelta(days=3))
     db.session.flush()

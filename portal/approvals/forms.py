@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -32,24 +31,11 @@ from wtforms.validators import (
 )
 
 from portal.auth.forms import PASSWORD_MIN, EmailAddress, email_field, new_password_validators
+from portal.phones import PhoneNumber
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-class PhoneNumber:
-    message = "Enter a phone number, like 01632 960 001 or +44 1632 960 001."
-
-    def __call__(self, form, field) -> None:
-        if not field.data:
-            return
-        try:
-            number = phonenumbers.parse(field.data, "GB")
-        except phonenumbers.NumberParseException:
-            raise ValidationError(self.message) from None
-        if not phonenumbers.is_possible_number(number):
-            raise ValidationError(self.message)
 
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
@@ -109,7 +95,7 @@ def _phone(label: str) -> StringField:
         validators=[
             Optional(),
             Length(max=40, message="That phone number is too long."),
-            PhoneNumber(),
+            PhoneNumber("Enter a phone number, like 01632 960 001 or +44 1632 960 001."),
         ],
         filters=[_strip],
         render_kw={"type": "tel"},

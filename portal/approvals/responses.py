@@ -7,8 +7,8 @@ import json
 
 from flask import Response, abort, request, send_file
 
+from portal.approvals.documents import document_path
 from portal.approvals.models import CentreDocument
-from portal.approvals.services import document_path
 
 
 def send_document(document: CentreDocument) -> Response:

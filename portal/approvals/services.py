@@ -1,17 +1,17 @@
-"""Centre approval: the application in steps, its clock, documents and staff decisions.
+"""Centre approval: the application's life from draft to decision, and the new centre that
+applies (CHARTER.md section 4, ``centre-approval``).
 
-The ``centre-approval`` promise (CHARTER.md section 4) runs for 10 working days from a
-complete application. Its due date is stored when the clock starts, with the policy version
-that produced it, and only moves when staff wait for the centre (section 5). Services flush;
-the request commits once.
+The promise runs for 10 working days from a complete application. Its due date is stored
+when the clock starts, with the policy version that produced it, and only moves when staff
+wait for the centre (section 5). What each step needs is in :mod:`portal.approvals.steps`,
+supporting documents in :mod:`portal.approvals.documents`, and where applications stand
+against the promise in :mod:`portal.approvals.queue`. Services flush; the request commits.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import insert, select
@@ -24,113 +24,20 @@ from portal.approvals.models import (
     ApplicationEvent,
     ApplicationStatus,
     CentreApplication,
-    CentreDocument,
     Qualification,
     centre_qualification,
 )
-from portal.charter.wording import office_time_left
+from portal.approvals.steps import STEP_FIELDS, STEP_TITLES, step_problems
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notify.services import queue_email
-from portal.security import uploads
-from portal.settings.services import current_policy, get_calendar, office_settings, promises_for
+from portal.settings.services import current_policy, get_calendar, promises_for
 
 PROMISE = "centre-approval"
 
 
 class CentreError(Exception):
     """A refusal whose message can be shown to the person as it is."""
-
-
-# -- the steps --------------------------------------------------------------------------------
-
-STEPS: tuple[str, ...] = ("organisation", "contacts", "qualifications", "quality", "documents")
-STEP_TITLES = {
-    "organisation": "Organisation details",
-    "contacts": "Contacts",
-    "qualifications": "Qualifications you want to deliver",
-    "quality": "Quality assurance arrangements",
-    "documents": "Supporting documents",
-}
-
-# What each step needs before the application counts as complete: (field, what is missing).
-REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
-    "organisation": (
-        ("legal_name", "the organisation's legal name"),
-        ("address", "the address"),
-        ("postcode", "the postcode"),
-        ("phone", "a phone number"),
-    ),
-    "contacts": (
-        ("head_name", "the head of centre's name"),
-        ("head_email", "the head of centre's email address"),
-        ("quality_name", "the quality nominee's name"),
-        ("quality_email", "the quality nominee's email address"),
-    ),
-    "quality": (
-        ("qa_lead_name", "the name of your lead internal quality assurer"),
-        ("assessor_count", "how many assessors you have"),
-        ("internal_qa", "how you quality-assure assessment"),
-        ("standardisation", "how you standardise assessors' decisions"),
-    ),
-}
-
-#: Columns each step's form may write; nothing else on the application is the centre's to set.
-STEP_FIELDS: dict[str, tuple[str, ...]] = {
-    "organisation": (
-        "legal_name",
-        "address",
-        "postcode",
-        "phone",
-        "website",
-        "registration_number",
-    ),
-    "contacts": (
-        "head_name",
-        "head_email",
-        "head_phone",
-        "quality_name",
-        "quality_email",
-        "quality_phone",
-    ),
-    "quality": ("qa_lead_name", "assessor_count", "internal_qa", "standardisation"),
-}
-
-
-def qualification_catalogue() -> list[Qualification]:
-    """The qualifications a centre can apply to deliver, in code order."""
-    return list(
-        db.session.scalars(
-            select(Qualification).where(Qualification.is_active).order_by(Qualification.code)
-        )
-    )
-
-
-def step_problems(application: CentreApplication) -> dict[str, list[str]]:
-    """For each step, what is still missing (an empty list when the step is complete)."""
-    problems: dict[str, list[str]] = {step: [] for step in STEPS}
-    for step, needed in REQUIRED.items():
-        for name, what in needed:
-            value = getattr(application, name)
-            if value is None or (isinstance(value, str) and not value.strip()):
-                problems[step].append(f"Add {what}.")
-    if not application.qualifications:
-        problems["qualifications"].append("Choose at least one qualification.")
-    if not application.documents:
-        problems["documents"].append("Upload at least one supporting document.")
-    return problems
-
-
-def step_state(application: CentreApplication, step: str) -> str:
-    """'Complete', 'In progress' or 'Not started', for the task list."""
-    if not step_problems(application)[step]:
-        return "Complete"
-    started = (
-        any(getattr(application, f) not in (None, "") for f in STEP_FIELDS.get(step, ()))
-        or (step == "qualifications" and bool(application.qualifications))
-        or (step == "documents" and bool(application.documents))
-    )
-    return "In progress" if started else "Not started"
 
 
 # -- the centre's side ----------------------------------------------------------------------------
@@ -174,14 +81,15 @@ def start_application(organisation: Organisation, user: User) -> CentreApplicati
     return draft
 
 
-def _require_editable(application: CentreApplication) -> None:
+def require_editable(application: CentreApplication) -> None:
+    """Refuse a change to an application that has been sent (the clock runs on what was sent)."""
     if not application.is_editable:
         raise CentreError("This application has been sent and can no longer be changed.")
 
 
 def save_step(application: CentreApplication, step: str, values: dict) -> None:
     """Save one step's answers (complete or not: a draft may be saved half-done)."""
-    _require_editable(application)
+    require_editable(application)
     for name in STEP_FIELDS[step]:
         if name in values:
             value = values[name]
@@ -194,7 +102,7 @@ def save_step(application: CentreApplication, step: str, values: dict) -> None:
 
 def set_qualifications(application: CentreApplication, qualification_ids: list[int]) -> None:
     """Choose the qualifications applied for, from the active catalogue only."""
-    _require_editable(application)
+    require_editable(application)
     chosen = list(
         db.session.scalars(
             select(Qualification).where(
@@ -370,86 +278,6 @@ def grant_qualifications(organisation: Organisation, qualification_ids: list[int
         )
 
 
-def open_applications() -> list[CentreApplication]:
-    """Applications with our team or waiting for the centre, what falls due first at the top
-    (CHARTER §7)."""
-    return list(
-        db.session.scalars(
-            select(CentreApplication)
-            .where(
-                CentreApplication.status.in_(
-                    [ApplicationStatus.SUBMITTED.value, ApplicationStatus.MORE_INFO.value]
-                )
-            )
-            .order_by(CentreApplication.due_at, CentreApplication.id)
-        )
-    )
-
-
-def decided_applications(limit: int = 20) -> list[CentreApplication]:
-    return list(
-        db.session.scalars(
-            select(CentreApplication)
-            .where(
-                CentreApplication.status.in_(
-                    [ApplicationStatus.APPROVED.value, ApplicationStatus.DECLINED.value]
-                )
-            )
-            .order_by(CentreApplication.decided_at.desc())
-            .limit(limit)
-        )
-    )
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where a promise stands for a staff queue (CHARTER §7)."""
-
-    state: str  # on_track, at_risk, overdue, paused
-    label: str
-    time_left: str
-
-
-STATE_LABELS = {
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "overdue": "Overdue",
-    "paused": "Waiting for the centre",
-}
-
-
-def progress(application: CentreApplication, now: datetime | None = None) -> Progress:
-    """On track, at risk or overdue in office time; a paused clock is shown as it stood."""
-    calendar = get_calendar()
-    if application.paused_at is not None:
-        left = charter.time_left(application.paused_at, application.due_at, calendar)
-        return Progress("paused", STATE_LABELS["paused"], describe_office_time(left, calendar))
-    now = now or utcnow()
-    state = charter.status(now, application.due_at, calendar, office_settings().at_risk_hours)
-    left = charter.time_left(now, application.due_at, calendar)
-    return Progress(state, STATE_LABELS[state], describe_office_time(left, calendar))
-
-
-def describe_office_time(seconds: int, calendar: charter.WorkingCalendar) -> str:
-    """Office time left in words: "3 working days 2 hours left", "overdue by 5 hours"."""
-    return office_time_left(seconds, calendar.close_s - calendar.open_s)
-
-
-def live_status(application: CentreApplication) -> dict:
-    """What the centre's status page shows, as data for its live updates (CHARTER §6)."""
-    due = None
-    if application.due_at is not None:
-        due = charter.format_london(application.due_at, with_year=True)
-    return {
-        "reference": application.reference,
-        "status": application.status,
-        "status_label": application.status_label,
-        "due": due,
-        "is_paused": application.paused_at is not None,
-        "events": len(application.events),
-    }
-
-
 # -- events and email -----------------------------------------------------------------------------
 
 
@@ -472,6 +300,7 @@ def _external(endpoint: str, **values) -> str:
 
 
 def centre_users(organisation: Organisation) -> list[User]:
+    """The centre's enabled users, who are all emailed about its application."""
     return list(
         db.session.scalars(
             select(User)
@@ -543,92 +372,3 @@ def register_centre_applicant(
     db.session.flush()
     send_verification(user)
     return user
-
-
-# -- documents ---------------------------------------------------------------------------------
-
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-DOCUMENT_KINDS = {
-    "pdf": ("application/pdf", "PDF"),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "Word document",
-    ),
-    "png": ("image/png", "PNG image"),
-    "jpg": ("image/jpeg", "JPEG image"),
-}
-
-
-def detect_document_kind(content: bytes) -> str | None:
-    """What a file really is, from its bytes (never its name or the browser's claim).
-
-    Recognition is ``portal.security.uploads``'s, so documents, requests and email agree.
-    """
-    kind = uploads.content_kind(content)
-    return "jpg" if kind == "jpeg" else kind
-
-
-def upload_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "centres"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def add_document(
-    application: CentreApplication, user: User, title: str, filename: str, stream
-) -> CentreDocument:
-    """Keep a supporting document: PDF, Word (.docx), PNG or JPEG, up to 10 MB, checked by
-    content. Stored under a random name so nothing the uploader chose reaches the disk."""
-    _require_editable(application)
-    content = stream.read(MAX_DOCUMENT_BYTES + 1)
-    # The one upload check every area uses: type by content, size, zip bombs, macros, and
-    # a name that does not contradict the content.
-    try:
-        checked = uploads.check_upload(filename, content, max_bytes=MAX_DOCUMENT_BYTES)
-    except uploads.UploadRejected as exc:
-        if exc.code == "too_large":
-            raise CentreError("The file must be 10 MB or smaller.") from None
-        if exc.code == "empty":
-            raise CentreError("The file you chose is empty.") from None
-        raise CentreError(str(exc)) from None
-    kind = "jpg" if checked.kind == "jpeg" else checked.kind
-    stored_name = f"{secrets.token_hex(16)}.{kind}"
-    (upload_dir() / stored_name).write_bytes(content)
-    original = checked.name or f"document.{kind}"
-    document = CentreDocument(
-        organisation_id=application.organisation_id,
-        application=application,
-        title=title.strip(),
-        original_name=original[:255],
-        stored_name=stored_name,
-        content_type=DOCUMENT_KINDS[kind][0],
-        size_bytes=len(content),
-        uploaded_by_id=user.id,
-    )
-    db.session.add(document)
-    application.updated_at = utcnow()
-    db.session.flush()
-    return document
-
-
-def remove_document(document: CentreDocument) -> Path:
-    """Delete a document's row; returns the file to delete once the request has committed."""
-    _require_editable(document.application)
-    path = document_path(document)
-    db.session.delete(document)
-    db.session.flush()
-    return path
-
-
-def document_path(document: CentreDocument) -> Path:
-    return upload_dir() / document.stored_name
-
-
-def document_for_organisation(
-    document_id: int, organisation_id: int | None
-) -> CentreDocument | None:
-    """A document of this organisation, or None: another centre's id looks like a missing one."""
-    document = db.session.get(CentreDocument, document_id)
-    if document is None or organisation_id is None or document.organisation_id != organisation_id:
-        return None
-    return document

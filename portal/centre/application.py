@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from portal.accounts.models import OrgKind
-from portal.approvals import services
+from portal.approvals import documents, queue, services, steps
 from portal.approvals.forms import (
     ContactsStepForm,
     DocumentForm,
@@ -47,9 +47,9 @@ def _application():
 
 
 def _next_step(step: str) -> str:
-    steps = services.STEPS
-    position = steps.index(step)
-    following = steps[position + 1] if position + 1 < len(steps) else None
+    order = steps.STEPS
+    position = order.index(step)
+    following = order[position + 1] if position + 1 < len(order) else None
     if following == "documents":
         return url_for("centre.application_documents")
     if following is None:
@@ -69,7 +69,7 @@ def application():
 
 
 def _render_overview(application, submit_form, respond_form, incomplete=None):
-    problems = services.step_problems(application)
+    problems = steps.step_problems(application)
     info_request = next(
         (e for e in reversed(application.events) if e.kind == "info_requested"), None
     )
@@ -77,8 +77,8 @@ def _render_overview(application, submit_form, respond_form, incomplete=None):
         "centre/application.html",
         application=application,
         steps=[
-            (step, services.STEP_TITLES[step], services.step_state(application, step))
-            for step in services.STEPS
+            (step, steps.STEP_TITLES[step], steps.step_state(application, step))
+            for step in steps.STEPS
         ],
         problems=problems,
         incomplete=incomplete or [],
@@ -96,8 +96,22 @@ def application_start():
     except services.CentreError as exc:
         flash(str(exc), "info")
         return redirect(url_for("centre.dashboard"))
-    db.session.commit()
-    return redirect(url_for("centre.application_step", step=services.STEPS[0]))
+    return redirect(url_for("centre.application_step", step=steps.STEPS[0]))
+
+
+def _step_form(form_class, step: str, application):
+    """A step's form, filled from the application when the page is first shown."""
+    if step != "qualifications":
+        return form_class(obj=application if request.method == "GET" else None)
+    form = form_class(
+        data=None
+        if request.method == "POST"
+        else {"qualifications": [q.id for q in application.qualifications]}
+    )
+    form.qualifications.choices = [
+        SelectChoice(q.id, q.label) for q in steps.qualification_catalogue()
+    ]
+    return form
 
 
 @bp.route("/application/step/<step>", methods=["GET", "POST"])
@@ -109,23 +123,12 @@ def application_step(step: str):
     if not application.is_editable:
         flash("This application has been sent, so it can no longer be changed.", "info")
         return redirect(url_for("centre.application"))
-    if step == "qualifications":
-        form = form_class(
-            data=None
-            if request.method == "POST"
-            else {"qualifications": [q.id for q in application.qualifications]}
-        )
-        form.qualifications.choices = [
-            SelectChoice(q.id, q.label) for q in services.qualification_catalogue()
-        ]
-    else:
-        form = form_class(obj=application if request.method == "GET" else None)
+    form = _step_form(form_class, step, application)
     if form.validate_on_submit():
         if step == "qualifications":
             services.set_qualifications(application, form.qualifications.data or [])
         else:
             services.save_step(application, step, form.values())
-        db.session.commit()
         if form.save_draft.data:
             flash(
                 "Your answers are saved. You can come back and finish the application at any time.",
@@ -138,9 +141,9 @@ def application_step(step: str):
         form=form,
         application=application,
         step=step,
-        title=services.STEP_TITLES[step],
-        number=services.STEPS.index(step) + 1,
-        count=len(services.STEPS),
+        title=steps.STEP_TITLES[step],
+        number=steps.STEPS.index(step) + 1,
+        count=len(steps.STEPS),
     )
 
 
@@ -154,23 +157,22 @@ def application_documents():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            document = services.add_document(
+            document = documents.add_document(
                 application, current_user, form.title.data, upload.filename, upload.stream
             )
         except services.CentreError as exc:
-            db.session.rollback()
+            db.session.rollback()  # the page is shown again (200): commit nothing of it
             form.file.errors = [str(exc)]
         else:
-            db.session.commit()
             flash(f"“{document.title}” is uploaded.", "success")
             return redirect(url_for("centre.application_documents"))
     return render_template(
         "centre/application_documents.html",
         form=form,
         application=application,
-        number=services.STEPS.index("documents") + 1,
-        count=len(services.STEPS),
-        title=services.STEP_TITLES["documents"],
+        number=steps.STEPS.index("documents") + 1,
+        count=len(steps.STEPS),
+        title=steps.STEP_TITLES["documents"],
     )
 
 
@@ -184,14 +186,10 @@ def application_document_remove(document_id: int):
     document = policy.get_or_404(CentreDocument, document_id, "change")
     title = document.title
     try:
-        path = services.remove_document(document)
+        documents.remove_document(document)
     except services.CentreError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("centre.application"))
-    db.session.commit()
-    # The file goes only once the row is gone for good.
-    path.unlink(missing_ok=True)
     flash(f"“{title}” is removed.", "success")
     return redirect(url_for("centre.application_documents"))
 
@@ -204,13 +202,12 @@ def application_submit():
         flash("This application has already been sent.", "info")
         return redirect(url_for("centre.application"))
     incomplete = [
-        (step, services.STEP_TITLES[step], problems)
-        for step, problems in services.step_problems(application).items()
+        (step, steps.STEP_TITLES[step], problems)
+        for step, problems in steps.step_problems(application).items()
         if problems
     ]
     if form.validate_on_submit() and not incomplete:
         services.submit_application(application, current_user)
-        db.session.commit()
         flash("Your application is sent. We have emailed you the decision date.", "success")
         return redirect(url_for("centre.application"))
     return _render_overview(application, form, RespondForm(), incomplete)
@@ -225,7 +222,6 @@ def application_respond():
         return redirect(url_for("centre.application"))
     if form.validate_on_submit():
         services.provide_information(application, current_user, form.message.data)
-        db.session.commit()
         flash("Thank you. Your reply is with our team and the decision date is updated.", "success")
         return redirect(url_for("centre.application"))
     return _render_overview(application, SubmitApplicationForm(), form)
@@ -234,4 +230,4 @@ def application_respond():
 @bp.route("/application/status.json")
 def application_status():
     """The application's status for the page's live updates (CHARTER §6)."""
-    return live_json(services.live_status(_application()))
+    return live_json(queue.live_status(_application()))

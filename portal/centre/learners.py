@@ -14,12 +14,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
-from portal.approvals.models import Qualification
 from portal.approvals.services import CentreError
 from portal.centre import bp
+from portal.certificates import csv_import, tracker
 from portal.certificates import services as completions
 from portal.certificates.forms import CompletionForm, TrackerFilterForm, UploadCompletionsForm
 from portal.certificates.models import Completion
@@ -42,7 +41,7 @@ def _approved_organisation():
     return organisation
 
 
-def _filters(organisation) -> tuple[TrackerFilterForm, completions.TrackerFilter]:
+def _filters(organisation) -> tuple[TrackerFilterForm, tracker.TrackerFilter]:
     qualifications = completions.approved_qualifications(organisation)
     form = TrackerFilterForm(formdata=request.args)
     form.qualification.choices = [SelectChoice("", "Any qualification")] + [
@@ -52,7 +51,7 @@ def _filters(organisation) -> tuple[TrackerFilterForm, completions.TrackerFilter
     qualification_id = None
     if not form.qualification.errors and form.qualification.data:
         qualification_id = int(form.qualification.data)
-    filters = completions.TrackerFilter(
+    filters = tracker.TrackerFilter(
         status="" if form.status.errors else (form.status.data or ""),
         qualification_id=qualification_id,
         overdue=bool(form.overdue.data),
@@ -61,7 +60,7 @@ def _filters(organisation) -> tuple[TrackerFilterForm, completions.TrackerFilter
     return form, filters
 
 
-def _filter_args(filters: completions.TrackerFilter) -> dict:
+def _filter_args(filters: tracker.TrackerFilter) -> dict:
     args = {}
     if filters.status:
         args["status"] = filters.status
@@ -81,8 +80,7 @@ def learners():
     form, filters = _filters(organisation)
     after = request.args.get("after", type=int)
     now = utcnow()
-    rows, next_after, total = completions.tracker_page(organisation.id, filters, now, after)
-    qualifications = {q.id: q for q in db.session.scalars(select(Qualification))}
+    rows, next_after, total = tracker.tracker_page(organisation.id, filters, now, after)
     return render_template(
         "centre/learners.html",
         organisation=organisation,
@@ -92,7 +90,7 @@ def learners():
         after=after,
         next_after=next_after,
         filter_args=_filter_args(filters),
-        qualifications=qualifications,
+        qualifications=tracker.qualifications_by_id(),
         now=now,
         arrival_text=completions.arrival_text,
         is_filtered=bool(_filter_args(filters)),
@@ -106,7 +104,7 @@ def learners_export():
     now = utcnow()
     filename = f"learners-{organisation.reference or organisation.id}-{london_today()}.csv"
     return Response(
-        stream_with_context(completions.export_rows(organisation.id, filters, now)),
+        stream_with_context(tracker.export_rows(organisation.id, filters, now)),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
@@ -135,10 +133,9 @@ def learner_new():
                 assessment_signed_off=form.assessment_signed_off.data,
             )
         except CentreError as exc:
-            db.session.rollback()
+            db.session.rollback()  # the form is shown again (200): commit nothing of it
             form.form_errors.append(str(exc))
         else:
-            db.session.commit()
             flash(
                 f"{completion.learner_name}'s completion is recorded. We will check it and "
                 "sign it off.",
@@ -155,20 +152,18 @@ def learners_upload():
     result = None
     if form.validate_on_submit():
         try:
-            result = completions.import_completions_csv(
+            result = csv_import.import_completions_csv(
                 organisation, current_user, form.file.data.read()
             )
         except CentreError as exc:
-            db.session.rollback()
+            db.session.rollback()  # the page is shown again (200): commit nothing of it
             form.file.errors = [str(exc)]
-        else:
-            db.session.commit()
     return render_template(
         "centre/learners_upload.html",
         form=form,
         result=result,
         report_limit=REPORT_LIMIT,
-        columns=completions.CSV_TEMPLATE_HEADER,
+        columns=csv_import.CSV_TEMPLATE_HEADER,
     )
 
 
@@ -176,7 +171,7 @@ def learners_upload():
 def learners_template():
     _approved_organisation()
     return Response(
-        completions.csv_template(),
+        csv_import.csv_template(),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="completions-template.csv"'},
     )

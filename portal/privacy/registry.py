@@ -31,6 +31,15 @@ class ExportPart:
     files: list[tuple[str, Path | bytes]] = field(default_factory=list)
 
 
+#: What an erased person's name becomes wherever a record must stay.
+ERASED_NAME = "Erased person"
+
+
+def iso(value) -> str | None:
+    """A date or instant as exported: ISO 8601, or None."""
+    return value.isoformat() if value is not None else None
+
+
 EXPORTERS: dict[str, Callable[[Any], ExportPart]] = {}
 ERASERS: dict[str, Callable[[Any], None]] = {}
 

@@ -240,4 +240,5 @@ def overdue(row: ErasureRequest) -> bool:
 
 
 # The requests and centres areas' exporters and erasers (registered on import).
-from portal.privacy import areas  # noqa: E402,F401
+from portal.certificates import privacy as _centres  # noqa: E402,F401
+from portal.requests import privacy as _requests  # noqa: E402,F401

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import secrets
 
-import phonenumbers
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -29,6 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.auth.forms import EmailAddress
+from portal.phones import PhoneNumber
 from portal.requests import files
 from portal.requests.models import Kind
 
@@ -93,32 +93,6 @@ def _attachments(label: str = "Attach files (optional)") -> MultipleFileField:
             f"{files.ACCEPTED_WORDS} files, up to 10 MB each and up to {files.MAX_FILES} files."
         ),
     )
-
-
-class PhoneNumber:
-    """A UK phone number (or an international one written with +), tidied for staff to dial."""
-
-    message = "Enter a phone number we can call, like 07700 900123 or 020 7946 0000."
-
-    def __call__(self, form, field) -> None:
-        if not field.data:
-            return
-        try:
-            number = phonenumbers.parse(field.data, "GB")
-        except phonenumbers.NumberParseException:
-            raise ValidationError(self.message) from None
-        # phonenumbers calls Ofcom's drama range (07700 900000 to 900999) invalid; the demo
-        # data and tests use it precisely because no real phone can have those numbers.
-        drama = number.country_code == 44 and str(number.national_number).startswith("7700900")
-        if not (phonenumbers.is_valid_number(number) or
-                (drama and phonenumbers.is_possible_number(number))):
-            raise ValidationError(self.message)
-        fmt = (
-            phonenumbers.PhoneNumberFormat.NATIONAL
-            if number.country_code == 44
-            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        )
-        field.data = phonenumbers.format_number(number, fmt)
 
 
 class VisitorDetails(FlaskForm):

@@ -3,7 +3,7 @@
 Every way a file reaches the portal goes through :func:`check_upload`: the request forms of
 members, visitors, organisations and staff (``portal.requests.files``), attachments of inbound
 email (``portal.inbound.attachments``) and learning centres' supporting documents
-(``portal.approvals.services.add_document``). Those modules keep their own names and wording,
+(``portal.approvals.documents.add_document``). Those modules keep their own names and wording,
 but the decision is made here, so a rule changed here changes everywhere.
 
 What is accepted (docs/SECURITY.md, V5.1.1): PDF, PNG, JPEG and Word (.docx) files of at most

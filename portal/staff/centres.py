@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from portal.accounts.models import Organisation, OrgKind
-from portal.approvals import services
+from portal.approvals import queue, services, steps
 from portal.approvals.forms import ApproveForm, DeclineForm, RequestInfoForm
 from portal.approvals.models import CentreApplication, CentreDocument
 from portal.approvals.responses import send_document
@@ -33,11 +31,11 @@ from portal.staff import bp
 @bp.route("/centres/")
 def centre_applications():
     now = utcnow()
-    rows = [(a, services.progress(a, now)) for a in services.open_applications()]
+    rows = [(a, queue.progress(a, now)) for a in queue.open_applications()]
     return render_template(
         "staff/centres/applications.html",
         rows=rows,
-        decided=services.decided_applications(),
+        decided=queue.decided_applications(),
     )
 
 
@@ -50,11 +48,11 @@ def _render_application(application, info_form=None, approve_form=None, decline_
     return render_template(
         "staff/centres/application.html",
         application=application,
-        progress=services.progress(application) if application.is_open else None,
+        progress=queue.progress(application) if application.is_open else None,
         info_form=info_form or RequestInfoForm(),
         approve_form=approve_form or ApproveForm(),
         decline_form=decline_form or DeclineForm(),
-        step_titles=services.STEP_TITLES,
+        step_titles=steps.STEP_TITLES,
     )
 
 
@@ -63,24 +61,21 @@ def centre_application(application_id: int):
     application = _application(application_id)
     # Staff opened a customer's record: audited (issue #8); the page writes nothing else.
     record_view(application.created_by, application, summary=application.organisation.name)
-    page = _render_application(application)
-    db.session.commit()
-    return page
+    return _render_application(application)
 
 
 def _decide(application_id: int, form, form_name: str, act, done) -> object:
-    """One staff decision on an application: a form, a service call, one commit, and the
-    page again with the form's errors or the service's refusal."""
+    """One staff decision on an application: a form, a service call, and the page again with
+    the form's errors or the service's refusal (nothing of a refused decision is kept)."""
     application = _application(application_id)
     if not form.validate_on_submit():
         return _render_application(application, **{form_name: form})
     try:
         act(application)
     except services.CentreError as exc:
-        db.session.rollback()
+        db.session.rollback()  # a refused decision keeps nothing, though the redirect commits
         flash(str(exc), "error")
     else:
-        db.session.commit()
         flash(done(application), "success")
     return redirect(url_for("staff.centre_application", application_id=application.id))
 
@@ -120,7 +115,6 @@ def centre_document(document_id: int):
     document = policy.get_or_404(CentreDocument, document_id)
     response = send_document(document)
     record_view(document.application.created_by, document, summary=document.title)
-    db.session.commit()
     return response
 
 
@@ -147,13 +141,6 @@ def _render_queue(status: str, bulk_form: BulkCertificatesForm, selected=frozens
     centre_id = request.args.get("centre", type=int)
     after = request.args.get("after", type=int)
     rows, next_after, total = completions.staff_queue(status, centre_id, after)
-    centres = list(
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.kind == OrgKind.CENTRE, Organisation.is_approved)
-            .order_by(Organisation.name)
-        )
-    )
     return render_template(
         "staff/centres/certificates.html",
         status=status,
@@ -162,7 +149,7 @@ def _render_queue(status: str, bulk_form: BulkCertificatesForm, selected=frozens
         total=total,
         next_after=next_after,
         after=after,
-        centres=centres,
+        centres=completions.approved_centres(),
         centre_id=centre_id,
         bulk_form=bulk_form,
         selected=selected,
@@ -193,31 +180,35 @@ def centre_certificates_bulk():
             form.form_errors.append("Tick at least one learner.")
         else:
             chosen = completions.completions_by_ids(ids)
-            action = form.action.data
             try:
-                if action == "sign_off":
-                    count = completions.sign_off(chosen, current_user)
-                    done = "signed off"
-                elif action == "printed":
-                    count = completions.mark_printed(chosen)
-                    done = "marked as printed"
-                else:
-                    count = completions.mark_dispatched(
-                        chosen, form.postage_class.data, form.tracking_reference.data or ""
-                    )
-                    done = "marked as posted"
+                count = completions.move_on(
+                    chosen, form.action.data, current_user, **_form_values(form)
+                )
             except services.CentreError as exc:
-                db.session.rollback()
+                db.session.rollback()  # the page is shown again (200): commit nothing of it
                 form.form_errors.append(str(exc))
             else:
-                db.session.commit()
-                skipped = len(chosen) - count
-                message = f"{count} {'certificate' if count == 1 else 'certificates'} {done}."
-                if skipped:
-                    message += f" {skipped} skipped: they were not at the right stage for that."
-                flash(message, "success" if count else "info")
+                flash(*_moved_message(count, len(chosen), form.action.data))
                 return redirect(url_for("staff.centre_certificates", status=status))
     return _render_queue(status, form, frozenset(ids))
+
+
+#: What a bulk step did, for "3 certificates signed off."
+DONE_WORDS = {"sign_off": "signed off", "printed": "marked as printed",
+              "dispatched": "marked as posted"}
+
+
+def _moved_message(count: int, chosen: int, step: str) -> tuple[str, str]:
+    message = f"{count} {'certificate' if count == 1 else 'certificates'} {DONE_WORDS[step]}."
+    if chosen - count:
+        message += f" {chosen - count} skipped: they were not at the right stage for that."
+    return message, "success" if count else "info"
+
+
+def _form_values(form) -> dict[str, str]:
+    """The words a step needs from its form (none for a sign-off or printing)."""
+    names = ("postage_class", "tracking_reference", "reason", "note")
+    return {name: getattr(form, name).data or "" for name in names if hasattr(form, name)}
 
 
 def _completion(completion_id: int) -> Completion:
@@ -242,48 +233,37 @@ def centre_certificate(completion_id: int):
     return _render_certificate(_completion(completion_id))
 
 
+#: A certificate page's buttons: the step each takes, its form and the page's name for it.
+ACTIONS = {
+    "sign-off": ("sign_off", None, ""),
+    "printed": ("printed", None, ""),
+    "reject": ("rejected", RejectCompletionForm, "reject_form"),
+    "dispatch": ("dispatched", DispatchForm, "dispatch_form"),
+    "returned": ("returned", ReturnForm, "return_form"),
+}
+
+
 @bp.route("/centres/certificates/<int:completion_id>/<action>", methods=["POST"])
 def centre_certificate_action(completion_id: int, action: str):
     """One certificate's next step: sign-off, printed, posted, returned or turned down."""
     completion = _completion(completion_id)
-    forms = {
-        "sign-off": None,
-        "printed": None,
-        "reject": RejectCompletionForm,
-        "dispatch": DispatchForm,
-        "returned": ReturnForm,
-    }
-    if action not in forms:
+    if action not in ACTIONS:
         abort(404)
-    form = forms[action]() if forms[action] else None
+    step, form_class, form_name = ACTIONS[action]
+    form = form_class() if form_class else None
     if form is not None and not form.validate_on_submit():
-        return _render_certificate(completion, **{_form_arg(action): form})
+        return _render_certificate(completion, **{form_name: form})
+    page = redirect(url_for("staff.centre_certificate", completion_id=completion.id))
     try:
-        if action == "sign-off":
-            moved = completions.sign_off([completion], current_user)
-        elif action == "printed":
-            moved = completions.mark_printed([completion])
-        elif action == "reject":
-            completions.reject_completion(completion, current_user, form.reason.data)
-            moved = 1
-        elif action == "dispatch":
-            moved = completions.mark_dispatched(
-                [completion], form.postage_class.data, form.tracking_reference.data or ""
-            )
-        else:
-            completions.mark_returned(completion, form.note.data or "")
-            moved = 1
+        moved = completions.move_on(
+            [completion], step, current_user, **(_form_values(form) if form else {})
+        )
     except services.CentreError as exc:
-        db.session.rollback()
+        db.session.rollback()  # a refused step keeps nothing, though the redirect commits
         flash(str(exc), "error")
-        return redirect(url_for("staff.centre_certificate", completion_id=completion.id))
-    if not moved:
+        return page
+    if moved:
+        flash(f"Saved: {completion.status_label.lower()}.", "success")
+    else:
         flash("That certificate is not at the right stage for this.", "error")
-        return redirect(url_for("staff.centre_certificate", completion_id=completion.id))
-    db.session.commit()
-    flash(f"Saved: {completion.status_label.lower()}.", "success")
-    return redirect(url_for("staff.centre_certificate", completion_id=completion.id))
-
-
-def _form_arg(action: str) -> str:
-    return {"reject": "reject_form", "dispatch": "dispatch_form", "returned": "return_form"}[action]
+    return page

@@ -17,6 +17,7 @@ from werkzeug.routing import BuildError
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional
 
+from portal.csvsafe import safe_cell
 from portal.database import utcnow
 from portal.extensions import db
 from portal.requests.models import ServiceRequest
@@ -164,19 +165,6 @@ def hours_text(seconds: float | None) -> str:
 
 # ------------------------------------------------------------------------------------ CSV
 
-#: Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """A value safe to open in a spreadsheet: text that could start a formula gets a leading
-    apostrophe, so a customer's subject line such as ``=HYPERLINK(...)`` stays text."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 def _ratio(value: float | None, digits: int = 1):
     return "" if value is None else round(value * 100, digits)
@@ -248,7 +236,7 @@ def performance_csv():
         writer.writerow(MISSED_HEADER)
         rows = _missed_rows(period)
     for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     name = f"charter-{part}-{period.slug}.csv"
     return Response(
         # A byte-order mark so spreadsheet programs read names with accents as UTF-8.

@@ -6,7 +6,7 @@ import io
 import itertools
 from datetime import date
 
-from portal.approvals import services
+from portal.approvals import documents, services
 from portal.approvals.models import CentreApplication, Qualification
 from portal.certificates.models import Completion
 from portal.extensions import db
@@ -76,7 +76,7 @@ def complete_application(user, qualification: Qualification | None = None) -> Ce
             "standardisation": "Meetings every term.",
         },
     )
-    services.add_document(application, user, "QA policy", "policy.pdf", io.BytesIO(PDF))
+    documents.add_document(application, user, "QA policy", "policy.pdf", io.BytesIO(PDF))
     return application
 
 

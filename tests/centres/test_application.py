@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import select
 
 from portal.accounts.models import Organisation, User
-from portal.approvals import services
+from portal.approvals import queue, services, steps
 from portal.approvals.models import CentreApplication, centre_qualification
 from portal.extensions import db
 from portal.notify.models import OutboxMessage
@@ -38,7 +38,7 @@ def _emails(to: str) -> list[OutboxMessage]:
 def test_a_new_draft_lists_what_each_step_still_needs(app):
     user = make_centre_user(approved=False)
     application = services.start_application(user.organisation, user)
-    problems = services.step_problems(application)
+    problems = steps.step_problems(application)
     # The name comes from the organisation's record; the rest is still to fill in.
     assert problems["organisation"] == [
         "Add the address.",
@@ -48,8 +48,8 @@ def test_a_new_draft_lists_what_each_step_still_needs(app):
     assert "Add the head of centre's name." in problems["contacts"]
     assert problems["qualifications"] == ["Choose at least one qualification."]
     assert problems["documents"] == ["Upload at least one supporting document."]
-    assert services.step_state(application, "contacts") == "Not started"
-    assert services.step_state(application, "organisation") == "In progress"
+    assert steps.step_state(application, "contacts") == "Not started"
+    assert steps.step_state(application, "organisation") == "In progress"
 
 
 def test_an_approved_centre_cannot_apply_again(app):
@@ -163,13 +163,13 @@ def test_staff_see_time_left_in_office_time(app):
     user = make_centre_user(approved=False)
     application = complete_application(user)
     services.submit_application(application, user, now=FRIDAY_EVENING)
-    progress = services.progress(application, now=datetime(2026, 12, 14, 14, 0, tzinfo=UTC))
+    progress = queue.progress(application, now=datetime(2026, 12, 14, 14, 0, tzinfo=UTC))
     assert progress.state == "at_risk"
     assert progress.time_left == "3 hours left"
-    late = services.progress(application, now=datetime(2026, 12, 15, 11, 0, tzinfo=UTC))
+    late = queue.progress(application, now=datetime(2026, 12, 15, 11, 0, tzinfo=UTC))
     assert late.state == "overdue"
     assert late.time_left == "overdue by 2 hours"
-    early = services.progress(application, now=MONDAY_9AM)
+    early = queue.progress(application, now=MONDAY_9AM)
     # Day 0 (the Monday the clock started) counts in full, then 10 more working days.
     assert early.time_left == "11 working days left"
 

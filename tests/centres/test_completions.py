@@ -12,6 +12,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from portal.approvals.services import CentreError
+from portal.certificates import csv_import
 from portal.certificates import services as completions
 from portal.certificates.models import Completion
 from portal.extensions import db
@@ -126,7 +127,7 @@ def test_the_form_records_a_completion_and_keeps_input_on_errors(app, centre, si
 # -- CSV upload ---------------------------------------------------------------------------------
 
 
-def _csv(rows, header=completions.CSV_TEMPLATE_HEADER) -> bytes:
+def _csv(rows, header=csv_import.CSV_TEMPLATE_HEADER) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     if header:
@@ -150,7 +151,7 @@ def test_upload_keeps_good_rows_and_reports_each_bad_one_by_line(centre):
             ["Future", "RC-9", "TLM-301", "2999-01-01", "yes"],  # line 10
         ]
     )
-    result = completions.import_completions_csv(user.organisation, user, data)
+    result = csv_import.import_completions_csv(user.organisation, user, data)
     assert result.rows == 9
     assert result.accepted == 2
     assert [(p.line, p.reason) for p in result.rejected] == [
@@ -171,9 +172,9 @@ def test_upload_keeps_good_rows_and_reports_each_bad_one_by_line(centre):
 def test_uploading_the_same_file_again_adds_nobody(centre):
     user, _, _ = centre
     data = _csv([["Amira Hassan", "amira@example.com", "CSC-301", "2026-11-02", "yes"]])
-    first = completions.import_completions_csv(user.organisation, user, data)
+    first = csv_import.import_completions_csv(user.organisation, user, data)
     db.session.commit()
-    second = completions.import_completions_csv(user.organisation, user, data)
+    second = csv_import.import_completions_csv(user.organisation, user, data)
     db.session.commit()
     assert (first.accepted, second.accepted, second.already_recorded) == (1, 0, 1)
     assert _count() == 1
@@ -188,7 +189,7 @@ def test_line_numbers_count_blank_lines_and_quoted_line_breaks(centre):
         b'"Two\nLines",RC-1,CSC-301,2026-11-02,yes\r\n'
         b"No Date,RC-2,CSC-301,,yes\r\n"
     )
-    result = completions.import_completions_csv(user.organisation, user, data)
+    result = csv_import.import_completions_csv(user.organisation, user, data)
     assert result.accepted == 1
     assert [(p.line, p.learner) for p in result.rejected] == [(5, "No Date")]
 
@@ -204,7 +205,7 @@ def test_line_numbers_count_blank_lines_and_quoted_line_breaks(centre):
 def test_files_that_cannot_be_read_are_refused_whole(centre, data, message):
     user, _, _ = centre
     with pytest.raises(CentreError, match=message):
-        completions.import_completions_csv(user.organisation, user, data)
+        csv_import.import_completions_csv(user.organisation, user, data)
 
 
 def test_the_upload_page_reports_rejected_rows(app, centre, sign_in):
@@ -228,7 +229,7 @@ def test_the_upload_page_reports_rejected_rows(app, centre, sign_in):
     empty = client.post("/centre/learners/upload", data={}, content_type="multipart/form-data")
     assert "Choose a CSV file to upload." in empty.get_data(as_text=True)
     template = client.get("/centre/learners/template.csv")
-    assert template.get_data(as_text=True).startswith(",".join(completions.CSV_TEMPLATE_HEADER))
+    assert template.get_data(as_text=True).startswith(",".join(csv_import.CSV_TEMPLATE_HEADER))
 
 
 def test_an_unapproved_centre_cannot_record_completions(app, sign_in):
@@ -244,7 +245,7 @@ def test_an_unapproved_centre_cannot_record_completions(app, sign_in):
     ):
         assert client.get(path).status_code == 403
     with pytest.raises(CentreError, match="approved"):
-        completions.import_completions_csv(user.organisation, user, b"x")
+        csv_import.import_completions_csv(user.organisation, user, b"x")
 
 
 # -- sign-off, printing and posting -------------------------------------------------------------

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from portal.approvals import services
+from portal.approvals import documents, services
 from portal.approvals.models import CentreDocument
 from portal.extensions import db
+from portal.security import uploads
 from tests.centres.helpers import PDF, complete_application, make_centre_user
 
 
@@ -36,7 +37,7 @@ def _zip_without_word() -> bytes:
     [
         (PDF, "pdf"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 20, "png"),
-        (b"\xff\xd8\xff\xe0" + b"\0" * 20, "jpg"),
+        (b"\xff\xd8\xff\xe0" + b"\0" * 20, "jpeg"),
         (_docx(), "docx"),
         (_zip_without_word(), None),  # a spreadsheet is not a Word document
         (b"PK\x03\x04 but not really a zip", None),
@@ -45,7 +46,8 @@ def _zip_without_word() -> bytes:
     ],
 )
 def test_documents_are_recognised_by_their_bytes(content, kind):
-    assert services.detect_document_kind(content) == kind
+    # Documents are checked by the one upload check every area uses.
+    assert uploads.content_kind(content) == kind
 
 
 @pytest.fixture
@@ -106,7 +108,7 @@ def test_missing_file_and_title_are_reported(applicant):
 def test_files_over_the_limit_are_refused(app, applicant, monkeypatch):
     client, _user, _application = applicant
     # The 10 MB limit, scaled down so the test does not push 10 MB through the client.
-    monkeypatch.setattr(services, "MAX_DOCUMENT_BYTES", 1000)
+    monkeypatch.setattr(documents, "MAX_DOCUMENT_BYTES", 1000)
     response = _upload(client, PDF + b"\0" * 1000, "big.pdf")
     assert "10 MB or smaller" in response.get_data(as_text=True)
     assert _upload(client, PDF + b"\0" * 900, "fits.pdf").status_code == 302
@@ -117,9 +119,9 @@ def test_files_over_the_limit_are_refused(app, applicant, monkeypatch):
 
 def test_a_removed_document_loses_its_file(app, applicant):
     client, user, application = applicant
-    document = services.add_document(application, user, "Old", "old.docx", io.BytesIO(_docx()))
+    document = documents.add_document(application, user, "Old", "old.docx", io.BytesIO(_docx()))
     db.session.commit()
-    path = services.document_path(document)
+    path = documents.document_path(document)
     assert path.exists()
     response = client.post(f"/centre/application/documents/{document.id}/remove")
     assert response.status_code == 302
@@ -152,3 +154,23 @@ def test_staff_download_documents_of_sent_applications_only(app, staff_client):
     assert response.status_code == 200
     assert response.data == PDF
     response.close()
+
+
+def test_a_document_and_its_file_come_and_go_with_the_transaction(app, applicant):
+    _client, user, application = applicant
+    document = documents.add_document(application, user, "Draft", "d.pdf", io.BytesIO(PDF))
+    path = documents.document_path(document)
+    assert path.exists()
+    db.session.rollback()  # the upload's request failed: no row, so no file
+    assert not path.exists()
+
+    document = documents.add_document(application, user, "Kept", "k.pdf", io.BytesIO(PDF))
+    db.session.commit()
+    path = documents.document_path(document)
+    documents.remove_document(document)
+    assert path.exists()  # not before the removal commits
+    db.session.rollback()  # ...and a rolled-back removal keeps the file
+    assert path.exists()
+    documents.remove_document(db.session.get(CentreDocument, document.id))
+    db.session.commit()
+    assert not path.exists()

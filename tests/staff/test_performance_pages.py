@@ -9,8 +9,8 @@ import re
 import pytest
 import time_machine
 
+from portal.csvsafe import safe_cell as csv_cell
 from portal.extensions import db
-from portal.staff.performance import csv_cell
 from tests.staff.conftest import NOW
 
 OCTOBER = "/staff/performance?period=month&day=2026-10-15"
