@@ -173,11 +173,9 @@ def render_page(r: ServiceRequest, status: int = 200, forms: dict | None = None,
 
 
 def viewed(r: ServiceRequest, result, what=None):
-    """Audit that staff opened this customer's record (issue #8) and keep the entry: the page
-    is read-only, so this is its only write. Committed after the page is built, so the
-    request's eagerly loaded timeline is not expired half way."""
+    """Audit that staff opened this customer's record (issue #8): the page is read-only, so
+    this is its only write. Recorded after the page is built; the request hook commits it."""
     record_view(r.requester, what if what is not None else r, summary=r.reference or "")
-    db.session.commit()
     return result
 
 
@@ -222,7 +220,6 @@ def request_action(reference: str, action: str):
         getattr(form, form.error_field).errors = [str(exc)]
         form.version.data = str(r.version)
         return render_page(r, 409, {action: form}, template=back_to)
-    db.session.commit()
     flash(spec.done, "success")
     if action == "decision":
         return redirect(url_for("staff.membership"))
