@@ -21,7 +21,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.requests.models import ServiceRequest
 from portal.settings.services import get_calendar
-from portal.staff import bp, charts, report
+from portal.staff import bp, charts, missed, report
 from portal.templating import london_today
 
 
@@ -113,11 +113,11 @@ def performance():
     now = utcnow()
     cal = get_calendar()
     result = report.build_report(period, now)
-    missed = report.missed_requests(
-        period, now, cal, after=_after_cursor(), limit=report.MISSED_PAGE + 1
+    late = missed.missed_requests(
+        period, now, cal, after=_after_cursor(), limit=missed.MISSED_PAGE + 1
     )
-    has_more = len(missed) > report.MISSED_PAGE
-    missed = missed[: report.MISSED_PAGE]
+    has_more = len(late) > missed.MISSED_PAGE
+    late = late[: missed.MISSED_PAGE]
     args = period_args(period)
     today = london_today()
     quick = [
@@ -142,9 +142,9 @@ def performance():
         previous_args=period_args(period.shifted(-1)),
         next_args=period_args(period.shifted(1)),
         quick=quick,
-        missed=missed,
+        missed=late,
         has_more=has_more,
-        next_after=missed[-1].id if has_more else None,
+        next_after=late[-1].id if has_more else None,
         bars=charts.share_bars(result.rows),
         trend=charts.trend_columns(result.trend),
         percent=charts.percent,
@@ -221,7 +221,7 @@ def _london_iso(instant) -> str:
 
 def _missed_rows(period: report.Period):
     base = request.host_url.rstrip("/")
-    for m in report.missed_requests(period, utcnow(), get_calendar(), limit=None):
+    for m in missed.missed_requests(period, utcnow(), get_calendar(), limit=None):
         yield [
             m.reference, m.promise_code, m.promise_title, m.subject, m.requester_name,
             _london_iso(m.response_due_at), _london_iso(m.promise_met_at), m.status, m.reason,
