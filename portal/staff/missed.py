@@ -81,6 +81,13 @@ def missed_requests(
     return out
 
 
+def missed_page(period: Period, now: datetime, cal: WorkingCalendar,
+                after: tuple[datetime, int] | None = None) -> tuple[list[Missed], bool]:
+    """One page of :func:`missed_requests` for the report page, and whether more follow."""
+    rows = missed_requests(period, now, cal, after=after, limit=MISSED_PAGE + 1)
+    return rows[:MISSED_PAGE], len(rows) > MISSED_PAGE
+
+
 #: What keeping each promise is called in a reason ("called back 2 office hours late").
 MET_VERBS = {
     "callback": "called back",

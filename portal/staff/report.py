@@ -121,6 +121,16 @@ def period_containing(kind: str, day: date) -> Period:
     raise ValueError(f"unknown period kind {kind!r}")
 
 
+def shortcuts(today: date) -> list[tuple[str, str, date]]:
+    """The report's quick links, as (label, kind, a day in it): this and the last week,
+    month and quarter, the periods managers look at most."""
+    out = []
+    for kind in ("week", "month", "quarter"):
+        last = period_containing(kind, today).shifted(-1)
+        out += [(f"This {kind}", kind, today), (f"Last {kind}", kind, last.first_day)]
+    return out
+
+
 def date_range(first_day: date, last_day: date) -> Period:
     if last_day < first_day:
         raise ValueError("The end date must be on or after the start date.")

@@ -1,6 +1,7 @@
 """Staff console operations that are not one request service call (issue #5).
 
-Like every service here, these flush and never commit; the view commits once.
+Like every service here, these flush and never commit: the request is committed once, after
+the response, by :mod:`portal.transactions`.
 """
 
 from __future__ import annotations
@@ -72,15 +73,6 @@ def organisations() -> list[Organisation]:
 
 
 # ----------------------------------------------------------------------------- people
-
-
-def staff_members() -> list[User]:
-    """Everyone a request can be assigned to."""
-    return list(db.session.scalars(
-        select(User)
-        .where(User.role.in_([Role.STAFF.value, Role.ADMIN.value]), User.is_enabled.is_(True))
-        .order_by(User.full_name)
-    ))
 
 
 def find_people(term: str, limit: int = 20) -> list[User]:
