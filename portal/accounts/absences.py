@@ -75,6 +75,24 @@ def add_absence(user: User, starts_on: date, ends_on: date, note: str = "") -> S
     return absence
 
 
+def upcoming_absences(user: User, today: date) -> list[StaffAbsence]:
+    """The user's absences that have not ended by ``today``, soonest first: the ones that can
+    still change who covers their employers."""
+    return list(db.session.scalars(
+        select(StaffAbsence)
+        .where(StaffAbsence.user_id == user.id, StaffAbsence.ends_on >= today)
+        .order_by(StaffAbsence.starts_on)
+    ))
+
+
+def own_absence(user: User, absence_id: int) -> StaffAbsence | None:
+    """One of the user's own absences, or None: nobody removes a colleague's absence, and
+    another's id is answered like a missing one so ids are not probed."""
+    absence = db.session.get(StaffAbsence, absence_id)
+    return absence if absence is not None and absence.user_id == user.id else None
+
+
 def end_absence(absence: StaffAbsence) -> None:
+    """Remove an absence; the contact handles their employers again (CHARTER §4)."""
     db.session.delete(absence)
     db.session.flush()

@@ -269,6 +269,34 @@ class LogContactForm(FlaskForm):
     body = _body("What they said", "Enter what they said or wrote.")
     submit = SubmitField("Log the request")
 
+    #: Which field shows a refusal naming a :func:`portal.staff.services.log_contact` argument.
+    SERVICE_FIELDS = {"received_at": "received_time", "name": "full_name", "phone": "phone"}
+
+    def validate(self, extra_validators=None) -> bool:
+        """A new contact (no person chosen) needs a name and an email address to reply to."""
+        valid = super().validate(extra_validators)
+        if not self.person.data:
+            if not self.full_name.data:
+                self.full_name.errors.append("Enter the new contact's name, or choose a person.")
+            if not self.email.data:
+                self.email.errors.append("Enter the new contact's email address.")
+        return valid and bool(self.person.data or (self.full_name.data and self.email.data))
+
+    def contact(self) -> dict:
+        """What was typed, as :func:`portal.staff.services.log_contact` takes it."""
+        return {"kind": self.kind.data, "channel": self.channel.data,
+                "subject": self.subject.data, "body": self.body.data,
+                "name": self.full_name.data or "", "email": self.email.data or "",
+                "phone": self.phone.data or ""}
+
+    def show_refusal(self, argument: str, message: str) -> None:
+        """Put a service's refusal beside the field it names, else above the form."""
+        name = self.SERVICE_FIELDS.get(argument)
+        if name is None:
+            self.form_errors.append(message)
+        else:
+            getattr(self, name).errors = [*getattr(self, name).errors, message]
+
 
 class ReusableReplyForm(FlaskForm):
     kind = SelectField("Kind of request", choices=[],

@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from portal.accounts.models import User
 from portal.extensions import db
-from portal.requests import services
 from portal.staff import bp
 from portal.staff import services as staff_services
 from portal.staff.forms import LogContactForm
@@ -24,7 +23,6 @@ def _chosen_person(value: str | None) -> User | None:
 def log_contact():
     """Step one finds the person (or a new contact); step two records what arrived when."""
     search = (request.args.get("q") or "").strip()
-    people = staff_services.find_people(search) if search else []
     form = LogContactForm()
     if not form.is_submitted():
         form.person.data = request.args.get("person", "")
@@ -33,32 +31,17 @@ def log_contact():
     if person is None:
         form.person.data = ""
     if form.validate_on_submit():
-        if person is None and not (form.full_name.data and form.email.data):
-            if not form.full_name.data:
-                form.full_name.errors.append("Enter the new contact's name, or choose a person.")
-            if not form.email.data:
-                form.email.errors.append("Enter the new contact's email address.")
+        received_at = staff_services.london_received_at(form.received_on.data,
+                                                        form.received_time.data)
+        try:
+            made = staff_services.log_contact(current_user._get_current_object(), person=person,
+                                              received_at=received_at, **form.contact())
+        except staff_services.ContactError as exc:
+            db.session.rollback()  # the page comes back (200): keep nothing of the attempt
+            form.show_refusal(exc.field, str(exc))
         else:
-            received_at = staff_services.london_received_at(form.received_on.data,
-                                                            form.received_time.data)
-            try:
-                made = staff_services.log_contact(
-                    current_user._get_current_object(),
-                    kind=form.kind.data, channel=form.channel.data, received_at=received_at,
-                    subject=form.subject.data, body=form.body.data, person=person,
-                    name=form.full_name.data or "", email=form.email.data or "",
-                    phone=form.phone.data or "",
-                )
-            except services.RequestError as exc:
-                db.session.rollback()
-                field = form.received_time if "future" in str(exc) else form.phone
-                if "name and email" in str(exc):
-                    field = form.full_name
-                field.errors = [*field.errors, str(exc)]
-            else:
-                db.session.commit()
-                flash(f"Logged as {made.reference}. The clock started from when it arrived.",
-                      "success")
-                return redirect(url_for("staff.request_detail", reference=made.reference))
-    return render_template("staff/log.html", form=form, person=person, people=people,
-                           search=search)
+            flash(f"Logged as {made.reference}. The clock started from when it arrived.",
+                  "success")
+            return redirect(url_for("staff.request_detail", reference=made.reference))
+    return render_template("staff/log.html", form=form, person=person, search=search,
+                           people=staff_services.find_people(search) if search else [])

@@ -22,7 +22,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.requests.models import ServiceRequest
 from portal.settings.services import get_calendar
-from portal.staff import bp, charts, report
+from portal.staff import bp, charts, missed, report
 from portal.templating import london_today
 
 
@@ -114,43 +114,16 @@ def performance():
     now = utcnow()
     cal = get_calendar()
     result = report.build_report(period, now)
-    missed = report.missed_requests(
-        period, now, cal, after=_after_cursor(), limit=report.MISSED_PAGE + 1
-    )
-    has_more = len(missed) > report.MISSED_PAGE
-    missed = missed[: report.MISSED_PAGE]
-    args = period_args(period)
-    today = london_today()
-    quick = [
-        (label, {"period": kind, "day": day.isoformat()})
-        for label, kind, day in (
-            ("This week", "week", today),
-            ("Last week", "week", report.period_containing("week", today).shifted(-1).first_day),
-            ("This month", "month", today),
-            ("Last month", "month",
-             report.period_containing("month", today).shifted(-1).first_day),
-            ("This quarter", "quarter", today),
-            ("Last quarter", "quarter",
-             report.period_containing("quarter", today).shifted(-1).first_day),
-        )
-    ]
+    late, has_more = missed.missed_page(period, now, cal, after=_after_cursor())
+    quick = [(label, {"period": kind, "day": day.isoformat()})
+             for label, kind, day in report.shortcuts(london_today())]
     return render_template(
-        "staff/performance.html",
-        form=form,
-        result=result,
-        period=period,
-        args=args,
-        previous_args=period_args(period.shifted(-1)),
-        next_args=period_args(period.shifted(1)),
-        quick=quick,
-        missed=missed,
-        has_more=has_more,
-        next_after=missed[-1].id if has_more else None,
-        bars=charts.share_bars(result.rows),
-        trend=charts.trend_columns(result.trend),
-        percent=charts.percent,
-        hours=hours_text,
-        request_url=staff_request_url,
+        "staff/performance.html", form=form, result=result, period=period,
+        args=period_args(period), previous_args=period_args(period.shifted(-1)),
+        next_args=period_args(period.shifted(1)), quick=quick,
+        missed=late, has_more=has_more, next_after=late[-1].id if has_more else None,
+        bars=charts.share_bars(result.rows), trend=charts.trend_columns(result.trend),
+        percent=charts.percent, hours=hours_text, request_url=staff_request_url,
     )
 
 
@@ -209,7 +182,7 @@ def _london_iso(instant) -> str:
 
 def _missed_rows(period: report.Period):
     base = request.host_url.rstrip("/")
-    for m in report.missed_requests(period, utcnow(), get_calendar(), limit=None):
+    for m in missed.missed_requests(period, utcnow(), get_calendar(), limit=None):
         yield [
             m.reference, m.promise_code, m.promise_title, m.subject, m.requester_name,
             _london_iso(m.response_due_at), _london_iso(m.promise_met_at), m.status, m.reason,

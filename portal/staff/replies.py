@@ -24,7 +24,6 @@ def replies():
     form = _form()
     if form.validate_on_submit():
         staff_services.save_reply(None, form.kind.data, form.title.data, form.body.data)
-        db.session.commit()
         flash("Reusable reply added.", "success")
         return redirect(url_for("staff.replies"))
     return render_template("staff/replies.html", form=form, replies=staff_services.all_replies(),
@@ -37,7 +36,6 @@ def reply_edit(reply_id: int):
     form = _form(reply)
     if form.validate_on_submit():
         staff_services.save_reply(reply, form.kind.data, form.title.data, form.body.data)
-        db.session.commit()
         flash("Reusable reply saved.", "success")
         return redirect(url_for("staff.replies"))
     return render_template("staff/reply_edit.html", form=form, reply=reply)
@@ -48,6 +46,5 @@ def reply_delete(reply_id: int):
     reply = db.session.get(ReusableReply, reply_id) or abort(404)
     if DeleteForm().validate_on_submit():
         staff_services.delete_reply(reply)
-        db.session.commit()
         flash("Reusable reply deleted.", "success")
     return redirect(url_for("staff.replies"))

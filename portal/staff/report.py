@@ -24,9 +24,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select
 
-from portal.charter import WorkingCalendar, format_date
+from portal.charter import format_date
 from portal.extensions import db
-from portal.requests.models import ServiceRequest, Status
+from portal.requests.models import ServiceRequest
 from portal.settings.services import current_promises
 
 LONDON = ZoneInfo("Europe/London")
@@ -35,10 +35,8 @@ PERIOD_KINDS = {"week": "Week", "month": "Month", "quarter": "Quarter", "range":
 MAX_RANGE_DAYS = 3 * 366
 #: At most this many buckets in the trend chart.
 MAX_TREND_BUCKETS = 36
-MISSED_PAGE = 50
 
 SR = ServiceRequest
-_CLOSED = (Status.RESOLVED.value, Status.CLOSED.value)
 
 
 # ---------------------------------------------------------------------------------- periods
@@ -123,6 +121,16 @@ def period_containing(kind: str, day: date) -> Period:
     raise ValueError(f"unknown period kind {kind!r}")
 
 
+def shortcuts(today: date) -> list[tuple[str, str, date]]:
+    """The report's quick links, as (label, kind, a day in it): this and the last week,
+    month and quarter, the periods managers look at most."""
+    out = []
+    for kind in ("week", "month", "quarter"):
+        last = period_containing(kind, today).shifted(-1)
+        out += [(f"This {kind}", kind, today), (f"Last {kind}", kind, last.first_day)]
+    return out
+
+
 def date_range(first_day: date, last_day: date) -> Period:
     if last_day < first_day:
         raise ValueError("The end date must be on or after the start date.")
@@ -198,8 +206,9 @@ def _met():
     return and_(SR.promise_met_at.is_not(None), SR.promise_met_at <= SR.response_due_at)
 
 
-def _missed(now: datetime):
-    """Met late; or unmet, past due, and not closed before it fell due."""
+def is_missed(now: datetime):
+    """Met late; or unmet, past due, and not closed before it fell due. The missed list
+    (:mod:`portal.staff.missed`) uses this same condition, so it adds up to the figure."""
     unmet_overdue = and_(
         SR.promise_met_at.is_(None),
         SR.response_due_at < now,
@@ -216,7 +225,8 @@ def _closed_early():
     )
 
 
-def _in_period(period: Period):
+def falls_due_in(period: Period):
+    """A request counts in the period its promise fell due in (London dates)."""
     return and_(SR.response_due_at >= period.starts_at, SR.response_due_at < period.ends_at)
 
 
@@ -228,7 +238,7 @@ def _count_columns(now: datetime) -> list:
     return [
         func.count(SR.id).label("due"),
         _count_if(_met()).label("met"),
-        _count_if(_missed(now)).label("missed"),
+        _count_if(is_missed(now)).label("missed"),
         _count_if(_closed_early()).label("closed_early"),
         func.count(SR.first_reply_office_seconds).label("replied"),
         func.count(SR.resolved_first_time).label("fcr_total"),
@@ -284,7 +294,7 @@ def _percentiles_sqlite(where, key) -> dict:
 def figures_for(period: Period, now: datetime) -> tuple[list[Figures], Figures]:
     """One :class:`Figures` per promise that had anything fall due, and the total."""
     catalogue = current_promises()
-    where = _in_period(period)
+    where = falls_due_in(period)
     seconds = SR.first_reply_office_seconds
     total = Figures(None, "All promises")
     by_code: dict[str, Figures] = {}
@@ -388,7 +398,7 @@ def trend_for(period: Period, now: datetime) -> tuple[str, list[TrendPoint]]:
         else_=-1,
     ).label("bucket")
     query = (
-        select(bucket, _count_if(_met()).label("met"), _count_if(_missed(now)).label("missed"))
+        select(bucket, _count_if(_met()).label("met"), _count_if(is_missed(now)).label("missed"))
         .where(SR.response_due_at >= starts[0], SR.response_due_at < end)
         .group_by(bucket)
     )
@@ -404,113 +414,3 @@ def build_report(period: Period, now: datetime) -> Report:
     rows, total = figures_for(period, now)
     unit, trend = trend_for(period, now)
     return Report(period, now, rows, total, trend, unit)
-
-
-# ----------------------------------------------------------------------------------- missed
-
-
-@dataclass
-class Missed:
-    id: int
-    reference: str
-    promise_code: str
-    promise_title: str
-    subject: str
-    requester_name: str
-    response_due_at: datetime
-    promise_met_at: datetime | None
-    status: str
-    reason: str
-
-
-def missed_requests(
-    period: Period,
-    now: datetime,
-    cal: WorkingCalendar,
-    after: tuple[datetime, int] | None = None,
-    limit: int | None = MISSED_PAGE,
-) -> list[Missed]:
-    """The requests whose promise was missed, earliest due first, with the reason in words.
-
-    Keyset-paged on (due instant, id): ``after`` is the last row of the previous page.
-    """
-    catalogue = current_promises()
-    query = (
-        select(
-            SR.id, SR.reference, SR.promise_code, SR.subject, SR.requester_name,
-            SR.response_due_at, SR.promise_met_at, SR.status, SR.closed_at,
-        )
-        .where(_in_period(period), _missed(now))
-        .order_by(SR.response_due_at, SR.id)
-    )
-    if after is not None:
-        due, last_id = after
-        query = query.where(
-            or_(SR.response_due_at > due, and_(SR.response_due_at == due, SR.id > last_id))
-        )
-    if limit is not None:
-        query = query.limit(limit)
-    out = []
-    for row in db.session.execute(query):
-        promise = catalogue.get(row.promise_code)
-        out.append(Missed(
-            id=row.id,
-            reference=row.reference or "",
-            promise_code=row.promise_code,
-            promise_title=promise.title if promise else row.promise_code,
-            subject=row.subject,
-            requester_name=row.requester_name,
-            response_due_at=row.response_due_at,
-            promise_met_at=row.promise_met_at,
-            status=row.status,
-            reason=miss_reason(row, now, cal),
-        ))
-    return out
-
-
-#: What keeping each promise is called in a reason ("called back 2 office hours late").
-MET_VERBS = {
-    "callback": "called back",
-    "complaint": "responded with a date",
-    "membership-application": "decided",
-    "membership-upgrade": "decided",
-    "centre-approval": "decided",
-    "certificate": "dispatched",
-    "renewal-reminder": "reminded",
-}
-
-
-def office_duration(seconds: float, cal: WorkingCalendar) -> str:
-    """Office time in words: '40 minutes', '3 office hours', '2 working days and 1 hour'."""
-    seconds = max(0, round(seconds))
-    day = cal.close_s - cal.open_s
-    if seconds < 3600:
-        minutes = max(1, round(seconds / 60))
-        return "1 minute" if minutes == 1 else f"{minutes} minutes"
-    if seconds < day:
-        hours = round(seconds / 3600)
-        return "1 office hour" if hours == 1 else f"{hours} office hours"
-    days, rest = divmod(seconds, day)
-    hours = round(rest / 3600)
-    if hours * 3600 >= day:
-        days, hours = days + 1, 0
-    words = "1 working day" if days == 1 else f"{days} working days"
-    if hours:
-        words += " and 1 office hour" if hours == 1 else f" and {hours} office hours"
-    return words
-
-
-def miss_reason(row, now: datetime, cal: WorkingCalendar) -> str:
-    """Why a missed promise counts as missed, in words (no reason is stored with requests)."""
-    verb = MET_VERBS.get(row.promise_code, "replied")
-    if row.promise_met_at is not None:
-        late = cal.office_seconds_between(row.response_due_at, row.promise_met_at)
-        if late <= 0:
-            return f"{verb.capitalize()} after closing time on the day it was due"
-        return f"{verb.capitalize()} {office_duration(late, cal)} late"
-    if row.closed_at is not None or row.status in _CLOSED:
-        return "Closed without the promise being met, after it was due"
-    overdue = cal.office_seconds_between(row.response_due_at, now)
-    if overdue <= 0:
-        return "Still open, overdue"
-    return f"Still open, overdue by {office_duration(overdue, cal)}"

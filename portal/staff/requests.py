@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import User
+from portal.accounts.services import staff_choices
 from portal.audit.services import record_view
 from portal.extensions import db
 from portal.requests import pages, services
@@ -118,7 +119,7 @@ def _page(r: ServiceRequest) -> pages.RequestPage:
 def _prepare(form: VersionedForm, r: ServiceRequest) -> VersionedForm:
     if isinstance(form, AssignForm):
         form.assignee.choices = [SelectChoice("", "Nobody")] + [
-            SelectChoice(str(u.id), u.full_name) for u in staff_services.staff_members()
+            SelectChoice(str(u.id), u.full_name) for u in staff_choices()
         ]
     if isinstance(form, MembershipDecisionForm):
         form.grade.choices = [SelectChoice(code, label)
@@ -173,11 +174,9 @@ def render_page(r: ServiceRequest, status: int = 200, forms: dict | None = None,
 
 
 def viewed(r: ServiceRequest, result, what=None):
-    """Audit that staff opened this customer's record (issue #8) and keep the entry: the page
-    is read-only, so this is its only write. Committed after the page is built, so the
-    request's eagerly loaded timeline is not expired half way."""
+    """Audit that staff opened this customer's record (issue #8): the page is read-only, so
+    this is its only write. Recorded after the page is built; the request hook commits it."""
     record_view(r.requester, what if what is not None else r, summary=r.reference or "")
-    db.session.commit()
     return result
 
 
@@ -204,26 +203,31 @@ def request_action(reference: str, action: str):
     back_to = "staff/membership_decision.html" if action == "decision" else "staff/request.html"
     if not form.validate_on_submit():
         return render_page(r, forms={action: form}, template=back_to)
-    staff = current_user._get_current_object()
     try:
         services.claim_version(r, form.seen_version)
-        spec.run(r, staff, form)
-    except services.StaleRequest:
-        db.session.rollback()
-        r = load_request(reference)
-        changes = staff_services.events_since(r, form.seen_event_id)
-        # Saving again now means "I have seen the changes": the form takes the new version.
-        form.version.data = str(r.version)
-        form.seen_event.data = str(staff_services.last_event_id(r))
-        return render_page(r, 409, {action: form}, changes=changes, template=back_to)
+        spec.run(r, current_user._get_current_object(), form)
     except services.RequestError as exc:
-        db.session.rollback()
-        r = load_request(reference)
-        getattr(form, form.error_field).errors = [str(exc)]
-        form.version.data = str(r.version)
-        return render_page(r, 409, {action: form}, template=back_to)
-    db.session.commit()
+        return _refused(reference, action, form, exc, back_to)
     flash(spec.done, "success")
     if action == "decision":
         return redirect(url_for("staff.membership"))
     return redirect(url_for("staff.request_detail", reference=r.reference))
+
+
+def _refused(reference: str, action: str, form: VersionedForm, exc: services.RequestError,
+             template: str):
+    """The page again (409) with what was typed, read afresh after rolling the attempt back.
+
+    A stale save lists what changed meanwhile; saving again then means "I have seen the
+    changes", so the form takes the new version. Any other refusal shows its reason.
+    """
+    db.session.rollback()
+    r = load_request(reference)
+    changes = None
+    if isinstance(exc, services.StaleRequest):
+        changes = staff_services.events_since(r, form.seen_event_id)
+        form.seen_event.data = str(staff_services.last_event_id(r))
+    else:
+        getattr(form, form.error_field).errors = [str(exc)]
+    form.version.data = str(r.version)
+    return render_page(r, 409, {action: form}, changes=changes, template=template)

@@ -1,6 +1,7 @@
 """Staff console operations that are not one request service call (issue #5).
 
-Like every service here, these flush and never commit; the view commits once.
+Like every service here, these flush and never commit: the request is committed once, after
+the response, by :mod:`portal.transactions`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.accounts.models import Membership, MemberStatus, Role, User
+from portal.accounts.models import Membership, MemberStatus, Organisation, OrgKind, Role, User
 from portal.charter import format_date
 from portal.database import utcnow
 from portal.extensions import db
@@ -24,18 +25,54 @@ from portal.requests.models import (
     ServiceRequest,
 )
 from portal.settings.services import get_calendar
+from portal.staff import queue
 from portal.staff.models import ReusableReply
 
+# ------------------------------------------------------------------- the console's home
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What a staff member sees first: the whole queue's states, their own requests, and
+    how many people of each kind the portal serves."""
+
+    counts: dict[str, int]
+    mine: list[queue.QueueRow]
+    more_mine: str | None
+    mine_counts: dict[str, int]
+    people: dict[str, int]
+
+
+def dashboard(me: int) -> Dashboard:
+    """Due today, at risk and overdue across the queue, and the first page of ``me``'s own
+    requests, in the order they fall due (CHARTER.md section 7)."""
+    _rows, _cursor, counts = queue.queue_page(queue.QueueFilters(me=me), limit=1)
+    mine, more_mine, mine_counts = queue.queue_page(
+        queue.QueueFilters(assignee="mine", me=me), limit=20
+    )
+    return Dashboard(counts, mine, more_mine, mine_counts, people_counts())
+
+
+def people_counts() -> dict[str, int]:
+    """Active members, applicants, employer customers, learning centres and staff."""
+    def count(column, condition) -> int:
+        return db.session.scalar(select(func.count(column)).where(condition))
+
+    return {
+        "members": count(Membership.id, Membership.status == MemberStatus.ACTIVE.value),
+        "applicants": count(Membership.id, Membership.status == MemberStatus.APPLICANT.value),
+        "employers": count(Organisation.id, Organisation.kind == OrgKind.EMPLOYER),
+        "centres": count(Organisation.id, Organisation.kind == OrgKind.CENTRE),
+        "staff": count(User.id, User.role.in_([Role.STAFF, Role.ADMIN])),
+    }
+
+
+def organisations() -> list[Organisation]:
+    """Every organisation by name, for the queue's filter."""
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
 # ----------------------------------------------------------------------------- people
-
-
-def staff_members() -> list[User]:
-    """Everyone a request can be assigned to."""
-    return list(db.session.scalars(
-        select(User)
-        .where(User.role.in_([Role.STAFF.value, Role.ADMIN.value]), User.is_enabled.is_(True))
-        .order_by(User.full_name)
-    ))
 
 
 def find_people(term: str, limit: int = 20) -> list[User]:
@@ -83,6 +120,17 @@ def last_event_id(request: ServiceRequest) -> int:
 # ------------------------------------------------------------------- logging contact
 
 
+class ContactError(services.RequestError):
+    """A logged contact refused, naming the :func:`log_contact` argument at fault
+    (``received_at``, ``name``, ``phone``; empty when it is about the whole contact), so
+    the page shows the message beside what staff typed rather than guessing from its words.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def log_contact(
     staff: User,
     *,
@@ -103,31 +151,34 @@ def log_contact(
     account, so the person sees it when they sign in.
     """
     if received_at > utcnow():
-        raise services.RequestError("The time it arrived cannot be in the future.")
+        raise ContactError("received_at", "The time it arrived cannot be in the future.")
     if person is None:
         if not name.strip() or not email.strip():
-            raise services.RequestError(
-                "Choose a person, or enter the new contact's name and email address."
+            raise ContactError(
+                "name", "Choose a person, or enter the new contact's name and email address."
             )
         person = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     details = {"phone": phone} if kind == Kind.CALLBACK and phone else {}
     if kind == Kind.CALLBACK and not (phone or (person and person.phone)):
-        raise services.RequestError("Enter the phone number to call back.")
+        raise ContactError("phone", "Enter the phone number to call back.")
     if kind == Kind.CALLBACK and not phone:
         details = {"phone": person.phone}
-    submission = services.submit_request(
-        kind,
-        subject=subject,
-        body=body,
-        requester=person,
-        name=name,
-        email=email,
-        phone=phone,
-        details=details,
-        channel=channel,
-        received_at=received_at,
-        logged_by=staff,
-    )
+    try:
+        submission = services.submit_request(
+            kind,
+            subject=subject,
+            body=body,
+            requester=person,
+            name=name,
+            email=email,
+            phone=phone,
+            details=details,
+            channel=channel,
+            received_at=received_at,
+            logged_by=staff,
+        )
+    except services.RequestError as exc:  # a general rule, not about one thing typed
+        raise ContactError("", str(exc)) from exc
     return submission.request
 
 

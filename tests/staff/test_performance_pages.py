@@ -104,9 +104,9 @@ def test_only_staff_and_admins_see_the_report(app, signed_in_as, client):
 
 
 def test_missed_list_pages_on(requests, staff, monkeypatch):
-    from portal.staff import report
+    from portal.staff import missed
 
-    monkeypatch.setattr(report, "MISSED_PAGE", 2)
+    monkeypatch.setattr(missed, "MISSED_PAGE", 2)
     both = "/staff/performance?period=range&start=2026-10-01&end=2026-11-30"
     html = staff.get(both).get_data(as_text=True)
     assert requests["Q4"].reference in html and requests["Q6"].reference not in html

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from portal.settings.services import get_calendar
-from portal.staff import report
+from portal.staff import missed, report
 from tests.staff.conftest import NOW, utc
 
 
@@ -104,15 +104,15 @@ def test_periods_in_london_dates(requests, period, due, met, missed):
 def test_missed_list_with_reasons(requests):
     cal = get_calendar()
     october = report.period_containing("month", date(2026, 10, 1))
-    missed = report.missed_requests(october, NOW, cal)
-    assert [(m.reference, m.reason) for m in missed] == [
+    late = missed.missed_requests(october, NOW, cal)
+    assert [(m.reference, m.reason) for m in late] == [
         (requests["Q3"].reference, "Replied 2 office hours late"),
         # 9 October and 12 October to 19 November are 30 working days; then 9am to noon.
         (requests["Q4"].reference, "Still open, overdue by 30 working days and 3 office hours"),
     ]
-    assert missed[0].promise_title == "Reply to your question"
+    assert late[0].promise_title == "Reply to your question"
     november = report.period_containing("month", date(2026, 11, 1))
-    assert [(m.reference, m.reason) for m in report.missed_requests(november, NOW, cal)] == [
+    assert [(m.reference, m.reason) for m in missed.missed_requests(november, NOW, cal)] == [
         (requests["Q6"].reference, "Replied 2 office hours late"),
         (requests["B3"].reference, "Closed without the promise being met, after it was due"),
         (requests["B4"].reference, "Still open, overdue by 1 office hour"),
@@ -122,10 +122,10 @@ def test_missed_list_with_reasons(requests):
 def test_missed_list_pages_by_keyset(requests):
     cal = get_calendar()
     both = report.date_range(date(2026, 10, 1), date(2026, 11, 30))
-    first = report.missed_requests(both, NOW, cal, limit=2)
+    first = missed.missed_requests(both, NOW, cal, limit=2)
     assert [m.reference for m in first] == [requests["Q3"].reference, requests["Q4"].reference]
     after = (first[-1].response_due_at, first[-1].id)
-    rest = report.missed_requests(both, NOW, cal, after=after, limit=10)
+    rest = missed.missed_requests(both, NOW, cal, after=after, limit=10)
     assert [m.reference for m in rest] == [
         requests[n].reference for n in ("Q6", "B3", "B4")
     ]
@@ -166,17 +166,17 @@ def test_miss_reason_after_closing_time_and_durations(app):
         status = "answered"
         closed_at = None
 
-    assert report.miss_reason(Row, NOW, cal) == (
+    assert missed.miss_reason(Row, NOW, cal) == (
         "Called back after closing time on the day it was due"
     )
     Row.promise_met_at = utc(2026, 11, 25, 9, 40)
-    assert report.miss_reason(Row, NOW, cal) == "Called back 40 minutes late"
-    assert report.office_duration(40 * 60, cal) == "40 minutes"
-    assert report.office_duration(59, cal) == "1 minute"
-    assert report.office_duration(3600, cal) == "1 office hour"
-    assert report.office_duration(8 * 3600, cal) == "1 working day"
-    assert report.office_duration(8 * 3600 * 2 + 3600, cal) == "2 working days and 1 office hour"
-    assert report.office_duration(8 * 3600 - 600, cal) == "8 office hours"
+    assert missed.miss_reason(Row, NOW, cal) == "Called back 40 minutes late"
+    assert missed.office_duration(40 * 60, cal) == "40 minutes"
+    assert missed.office_duration(59, cal) == "1 minute"
+    assert missed.office_duration(3600, cal) == "1 office hour"
+    assert missed.office_duration(8 * 3600, cal) == "1 working day"
+    assert missed.office_duration(8 * 3600 * 2 + 3600, cal) == "2 working days and 1 office hour"
+    assert missed.office_duration(8 * 3600 - 600, cal) == "8 office hours"
 
 
 def test_periods():
