@@ -138,7 +138,6 @@ def preferences():
             form[topic].data = True
     if form.validate_on_submit():
         set_news_topics(current_user, form.chosen_topics())
-        db.session.commit()
         flash("Your email choices are saved.", "success")
         return redirect(url_for("member.preferences"))
     return render_template("member/preferences.html", form=form)

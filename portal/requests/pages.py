@@ -150,7 +150,6 @@ def _private(response, page: RequestPage):
 
 
 def _done(page: RequestPage, message: str):
-    db.session.commit()
     flash(message, "success")
     return redirect(page.url("detail"))
 

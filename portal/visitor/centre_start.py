@@ -9,7 +9,6 @@ from flask_login import current_user
 from portal.accounts.access import dashboard_url
 from portal.approvals import services
 from portal.approvals.forms import StartCentreForm
-from portal.extensions import db
 from portal.settings.services import current_promises
 from portal.visitor import bp
 
@@ -23,7 +22,6 @@ def centre_application_start():
         services.register_centre_applicant(
             form.organisation_name.data, form.full_name.data, form.email.data, form.password.data
         )
-        db.session.commit()
         # The same page whether or not the address was already registered.
         return render_template("auth/verify_pending.html", email=form.email.data.strip())
     promise = current_promises()[services.PROMISE]
