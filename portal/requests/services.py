@@ -56,6 +56,7 @@ from portal.requests.models import (
 )
 from portal.settings.models import PolicyVersion
 from portal.settings.services import current_policy, get_calendar, office_settings, promises_for
+from portal.urls import external_url
 
 #: A private link keeps working this long after its request closes (issue #4).
 PRIVATE_LINK_DAYS_AFTER_CLOSE = 90
@@ -151,12 +152,6 @@ class Submission:
 # ------------------------------------------------------------------------------ helpers
 
 
-def portal_url(endpoint: str, **values) -> str:
-    """An absolute link for emails, built without needing a request."""
-    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
-    return base + current_app.url_map.bind("portal").build(endpoint, values)
-
-
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -237,8 +232,8 @@ def _attach(
 def customer_link(request: ServiceRequest) -> str:
     """Where the customer reads this request: their account, or the private link."""
     if request.requester_id is not None:
-        return portal_url("member.request_detail", reference=request.reference)
-    return portal_url("visitor.private_detail", token=private_token_for(request))
+        return external_url("member.request_detail", reference=request.reference)
+    return external_url("visitor.private_detail", token=private_token_for(request))
 
 
 def _email_customer(request: ServiceRequest, event: RequestEvent, subject: str, template: str,
@@ -276,7 +271,6 @@ def alert_assignee(request: ServiceRequest) -> None:
     support is answered the same working day, so the handler must know straight away)."""
     if request.assignee is None:
         return
-    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
     queue_email(
         f"staff-new:{request.id}:{request.assignee.id}",
         request.assignee.email,
@@ -286,7 +280,7 @@ def alert_assignee(request: ServiceRequest) -> None:
         request_id=request.id,
         request=request,
         staff=request.assignee,
-        link=f"{base}/staff/requests/{request.reference}",
+        link=external_url("staff.request_detail", reference=request.reference),
         due_words=format_london(request.response_due_at, with_year=True),
     )
 
