@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
-from portal.extensions import db
 from portal.member import bp
 from portal.member.forms import NewsPreferencesForm
 from portal.notify.news import set_news_topics, subscribed_topics
@@ -99,26 +97,16 @@ def new_request_form(slug: str):
         form.phone.data = user.phone
     if form.validate_on_submit():
         subject, body, details = form.values()
-        key = form.submission_key.data or None
-        try:
-            submission = services.submit_request(
-                form.kind,
-                subject=subject,
-                body=body,
-                requester=user,
-                phone=details.get("phone", ""),
-                details=details,
-                uploads=form.uploads,
-                submission_key=key,
-            )
-            db.session.commit()
-            made = submission.request
-        except IntegrityError:
-            # The same form sent twice at once: the other copy won the race.
-            db.session.rollback()
-            made = key and services.find_duplicate_submission(user.email, key)
-            if not made:
-                raise
+        made = services.submit_once(
+            form.kind,
+            subject=subject,
+            body=body,
+            requester=user,
+            phone=details.get("phone", ""),
+            details=details,
+            uploads=form.uploads,
+            submission_key=form.submission_key.data or None,
+        )
         return redirect(url_for("member.request_confirmation", reference=made.reference))
     form.fresh_key()
     return render_template(

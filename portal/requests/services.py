@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Organisation, User
@@ -269,8 +270,6 @@ def _note_undelivered(message) -> None:
 def alert_assignee(request: ServiceRequest) -> None:
     """Email the staff member a new request was routed to, at once (CHARTER §4: employer
     support is answered the same working day, so the handler must know straight away)."""
-    if request.assignee is None:
-        return
     queue_email(
         f"staff-new:{request.id}:{request.assignee.id}",
         request.assignee.email,
@@ -332,6 +331,9 @@ def submit_request(
     A visitor (``requester`` None) gets a private-link token, emailed and stored hashed.
     The same ``submission_key`` from the same person, or the same words sent again within
     ten minutes, return the request already made instead of a second one.
+
+    An ``assignee`` chosen at submission (an employer's dedicated contact) is emailed at
+    once, by :func:`alert_assignee`.
     """
     kind = Kind(kind)
     now = utcnow()
@@ -409,7 +411,31 @@ def submit_request(
             promise=promise,
             due_words=format_london(request.response_due_at, with_year=True),
         )
+    if assignee is not None:
+        alert_assignee(request)
     return Submission(request, created=True, private_token=token)
+
+
+def submit_once(kind: Kind | str, *, submission_key: str | None, **fields) -> ServiceRequest:
+    """A web form's new request, made once however often the form is sent.
+
+    :func:`submit_request` already returns the earlier request for a key it can see. Two
+    copies of a form sent at the same moment both miss each other, and the database's
+    unique (email, submission key) stops the second insert; that insert is made in a
+    SAVEPOINT, so only it is undone and the rest of the request's transaction stands, and
+    the request the first copy made is returned instead. ``fields`` are
+    :func:`submit_request`'s.
+    """
+    try:
+        with db.session.begin_nested():
+            return submit_request(kind, submission_key=submission_key, **fields).request
+    except IntegrityError:
+        requester = fields.get("requester")
+        email = requester.email if requester is not None else fields.get("email", "")
+        earlier = submission_key and find_duplicate_submission(email, submission_key)
+        if not earlier:
+            raise
+        return earlier
 
 
 def _duplicate_of(kind: Kind, email: str, subject: str, body: str,
