@@ -65,6 +65,11 @@ def due_reminders_query(today: date, days_before: int, dialect: str):
     )
 
 
+def renewal_reminders(now: datetime) -> str:
+    """Job: queue the renewal reminders due as of ``now``; daily, and at start-up to catch up."""
+    return f"queued {queue_renewal_reminders(now)} renewal reminders"
+
+
 def queue_renewal_reminders(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
     """Queue every renewal reminder due as of ``now``; returns how many were queued.
 
