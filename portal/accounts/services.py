@@ -9,13 +9,13 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
 from sqlalchemy import and_, func, or_, select
 
 from portal.accounts.models import Organisation, OrgKind, Role, User
 from portal.accounts.passwords import hash_password
 from portal.extensions import db
 from portal.notify.services import queue_email
+from portal.urls import external_url
 
 #: How long the "choose your password" link in a new staff account's email works.
 WELCOME_LINK_HOURS = 72
@@ -88,14 +88,13 @@ def create_staff_user(full_name: str, email: str, role: str, job_title: str = ""
     db.session.add(user)
     db.session.flush()
     token, record = _issue_token(user, "reset", timedelta(hours=WELCOME_LINK_HOURS))
-    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
     queue_email(
         f"welcome:{record.id}",
         user.email,
         "Your Member Services staff account",
         "staff_welcome",
         user=user,
-        link=base + url_for("auth.reset_password", token=token),
+        link=external_url("auth.reset_password", token=token),
         hours=WELCOME_LINK_HOURS,
     )
     return user

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from portal.accounts.models import AuthToken, Membership, MemberStatus, Role, User
@@ -15,6 +15,7 @@ from portal.audit.services import record as audit
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notify.services import queue_email
+from portal.urls import external_url
 
 
 class AuthError(Exception):
@@ -46,11 +47,6 @@ def _issue_token(user: User, purpose: str, lifetime: timedelta) -> tuple[str, Au
     return token, record
 
 
-def _external(endpoint: str, **values) -> str:
-    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, **values)
-
-
 def register_member(full_name: str, email: str, password: str) -> User:
     """Create an applicant's account and email an address check (CHARTER.md §4 applicants).
 
@@ -67,8 +63,8 @@ def register_member(full_name: str, email: str, password: str) -> User:
             "You already have an account",
             "already_registered",
             user=existing,
-            reset_url=_external("auth.forgot_password"),
-            sign_in_url=_external("auth.login"),
+            reset_url=external_url("auth.forgot_password"),
+            sign_in_url=external_url("auth.login"),
         )
         return existing
     grade = current_app.config["MEMBER_GRADES"][0][0]
@@ -98,7 +94,7 @@ def send_verification(user: User) -> None:
         "Confirm your email address",
         "verify_email",
         user=user,
-        link=_external("auth.verify_email", token=token),
+        link=external_url("auth.verify_email", token=token),
         hours=hours,
     )
 
@@ -162,7 +158,7 @@ def request_password_reset(email: str) -> None:
         "Reset your password",
         "reset_password",
         user=user,
-        link=_external("auth.reset_password", token=token),
+        link=external_url("auth.reset_password", token=token),
         minutes=minutes,
     )
 
@@ -220,7 +216,7 @@ def _set_password(user: User, new_password: str) -> None:
         "Your password was changed",
         "password_changed",
         user=user,
-        reset_url=_external("auth.forgot_password"),
+        reset_url=external_url("auth.forgot_password"),
     )
 
 

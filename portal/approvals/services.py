@@ -13,7 +13,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import insert, select
 
 from portal import charter
@@ -32,6 +31,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.notify.services import queue_email
 from portal.settings.services import current_policy, get_calendar, promises_for
+from portal.urls import external_url
 
 PROMISE = "centre-approval"
 
@@ -292,13 +292,6 @@ def _event(
     return event
 
 
-def _external(endpoint: str, **values) -> str:
-    """An absolute link for an email. Built from the URL map rather than ``url_for`` so it
-    works outside a request too (the demo seed, jobs)."""
-    adapter = current_app.url_map.bind("portal.invalid")
-    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
-
-
 def centre_users(organisation: Organisation) -> list[User]:
     """The centre's enabled users, who are all emailed about its application."""
     return list(
@@ -318,7 +311,7 @@ def _email_centre(
     application: CentreApplication, event: ApplicationEvent, subject: str, template: str
 ) -> None:
     """Email every user of the centre, once each per event (the key makes it exactly once)."""
-    link = _external("centre.application")
+    link = external_url("centre.application")
     due = charter.format_london(application.due_at, with_year=True) if application.due_at else None
     for user in centre_users(application.organisation):
         queue_email(
@@ -354,8 +347,8 @@ def register_centre_applicant(
             "You already have an account",
             "already_registered",
             user=existing,
-            reset_url=_external("auth.forgot_password"),
-            sign_in_url=_external("auth.login"),
+            reset_url=external_url("auth.forgot_password"),
+            sign_in_url=external_url("auth.login"),
         )
         return existing
     organisation = Organisation(

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from portal.centre import bp
 from portal.certificates.models import CertificateStatus
 from portal.certificates.services import completion_for_organisation
-from portal.extensions import db
 from portal.requests import services
 from portal.requests.forms import ReprintForm
 
 #: Certificates that have been posted (or came back) can be reprinted.
 REPRINTABLE = (CertificateStatus.DISPATCHED.value, CertificateStatus.RETURNED.value)
+
 
 @bp.route("/learners/<int:completion_id>/reprint", methods=["GET", "POST"])
 def learner_reprint(completion_id: int):
@@ -35,24 +34,16 @@ def learner_reprint(completion_id: int):
             learner_name=completion.learner_name,
             qualification=completion.qualification.title,
         )
-        try:
-            submission = services.submit_request(
-                form.kind,
-                subject=f"Reprint of {completion.certificate_number} for "
-                f"{completion.learner_name} ({details['reason_words'].split(' (')[0].lower()})",
-                body=body,
-                requester=user,
-                details=details,
-                submission_key=form.submission_key.data or None,
-                organisation=user.organisation,
-            )
-            db.session.commit()
-            made = submission.request
-        except IntegrityError:
-            db.session.rollback()
-            made = services.find_duplicate_submission(user.email, form.submission_key.data)
-            if made is None:
-                raise
+        made = services.submit_once(
+            form.kind,
+            subject=f"Reprint of {completion.certificate_number} for "
+            f"{completion.learner_name} ({details['reason_words'].split(' (')[0].lower()})",
+            body=body,
+            requester=user,
+            details=details,
+            submission_key=form.submission_key.data or None,
+            organisation=user.organisation,
+        )
         return redirect(url_for("centre.request_confirmation", reference=made.reference))
     form.fresh_key()
     return render_template(

@@ -95,7 +95,7 @@ def handle_fetched(
         return _set_aside(key, message_id, fetched, exc.reason, where)
     try:
         outcome = take_message(parsed, gateway=gateway, mailboxes=mailboxes, **where)
-        db.session.commit()
+        db.session.commit()  # one commit per message: a bad one never loses the others
     except IntegrityError as exc:
         db.session.rollback()
         if _recorded(key):
@@ -138,7 +138,7 @@ def _set_aside(key, message_id, fetched: Fetched, reason: str, where: dict) -> t
             reason=reason,
             **where,
         )
-        db.session.commit()
+        db.session.commit()  # the set-aside record, before the message is moved
     except IntegrityError:
         db.session.rollback()
         return "busy", None

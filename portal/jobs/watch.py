@@ -23,10 +23,7 @@ from portal.notify.models import OutboxMessage
 from portal.notify.services import queue_email
 from portal.requests.models import OPEN_STATUSES, ServiceRequest, Status
 from portal.settings.services import get_calendar, office_settings
-
-
-def _base_url() -> str:
-    return current_app.config["PORTAL_BASE_URL"].rstrip("/")
+from portal.urls import external_url
 
 
 def _existing_keys(keys: list[str]) -> set[str]:
@@ -94,7 +91,7 @@ def charter_watch(now: datetime | None = None) -> str:
             state=state,
             due_words=due_words,
             hours=hours,
-            link=f"{_base_url()}/staff/requests/{request.reference}",
+            link=external_url("staff.request_detail", reference=request.reference),
         )
         counts[state] += 1
     return f"alerted {counts['at-risk']} at risk and {counts['overdue']} overdue"
@@ -136,7 +133,7 @@ def regular_updates(now: datetime | None = None) -> str:
             request=request,
             name=name,
             due_words=due_words,
-            link=f"{_base_url()}/staff/requests/{request.reference}",
+            link=external_url("staff.request_detail", reference=request.reference),
         )
         queued += 1
     return f"reminded staff of {queued} updates due"
@@ -178,6 +175,6 @@ def certificates(now: datetime | None = None) -> str:
         by_centre=dict(by_centre),
         late_ids={c.id for c in late},
         now=now,
-        link=f"{_base_url()}/staff/centres/certificates",
+        link=external_url("staff.centre_certificates"),
     )
     return f"digest of {len(rows)} certificates ({len(late)} overdue)"

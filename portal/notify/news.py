@@ -18,9 +18,9 @@ from sqlalchemy import delete, func, select
 from portal.accounts.models import User
 from portal.database import utcnow
 from portal.extensions import db
-from portal.notify.links import external_url
 from portal.notify.models import NEWS_TOPIC_LABELS, NewsItem, NewsSubscription, NewsTopic
 from portal.notify.services import insert_outbox_rows, outbox_row, render_email
+from portal.urls import external_url
 
 _SALT = "news-unsubscribe"
 BATCH_SIZE = 1000

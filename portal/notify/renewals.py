@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import String, cast, exists, func, literal, select
 
 from portal.accounts.models import Membership, MemberStatus, User
@@ -20,10 +19,10 @@ from portal.charter import LONDON, format_date, reminder_date
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notify.ics import all_day_event
-from portal.notify.links import external_url
 from portal.notify.models import OutboxMessage
 from portal.notify.services import attachment, insert_outbox_rows, outbox_row, render_email
 from portal.settings.services import current_promises
+from portal.urls import external_url, portal_domain
 
 SUBJECT = "Your membership renewal is due on {date}"
 BATCH_SIZE = 1000
@@ -66,6 +65,11 @@ def due_reminders_query(today: date, days_before: int, dialect: str):
     )
 
 
+def renewal_reminders(now: datetime) -> str:
+    """Job: queue the renewal reminders due as of ``now``; daily, and at start-up to catch up."""
+    return f"queued {queue_renewal_reminders(now)} renewal reminders"
+
+
 def queue_renewal_reminders(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
     """Queue every renewal reminder due as of ``now``; returns how many were queued.
 
@@ -80,7 +84,7 @@ def queue_renewal_reminders(now: datetime | None = None, batch_size: int = BATCH
     dialect = db.session.get_bind().dialect.name
     rows = db.session.execute(due_reminders_query(today, days_before, dialect)).all()
     renew_url = external_url("member.dashboard")
-    domain = current_app.config["PORTAL_BASE_URL"].split("//")[-1].split("/")[0].split(":")[0]
+    domain = portal_domain()
     queued = 0
     queued_at = utcnow()  # the real time, even when the job runs "as of" another instant
     for start in range(0, len(rows), batch_size):

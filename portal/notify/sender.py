@@ -152,7 +152,7 @@ def claim_batch(now: datetime, limit: int, lease_seconds: float) -> list[int]:
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     ).all()
-    db.session.commit()
+    db.session.commit()  # claim is visible to other senders at once
     return sorted(claimed)
 
 
@@ -231,7 +231,7 @@ def _mark_sent(message: OutboxMessage) -> None:
     message.sent_at = utcnow()
     message.lease_expires_at = None
     message.last_error = ""
-    db.session.commit()
+    db.session.commit()  # one commit per sent message (module docstring, step 3)
 
 
 def _mark_failed(message: OutboxMessage, error: str) -> None:
@@ -297,7 +297,7 @@ def deliver_batch(ids: list[int], now: datetime, lease_seconds: float) -> SendRe
                 # Only a sender that died mid-send leaves a message to come back this often.
                 _mark_failed(message, f"Gave up after {message.attempts - 1} attempts.")
                 report.failed += 1
-                db.session.commit()
+                db.session.commit()  # each message's outcome is its own commit
                 continue
             try:
                 built = build_message(message)
@@ -314,7 +314,7 @@ def deliver_batch(ids: list[int], now: datetime, lease_seconds: float) -> SendRe
                 else:
                     _mark_failed(message, _error_text(exc))
                     report.failed += 1
-                db.session.commit()
+                db.session.commit()  # each message's outcome is its own commit
                 continue
             except (smtplib.SMTPException, OSError) as exc:
                 # The connection is gone; whether this message arrived is unknown, so it is
@@ -324,13 +324,13 @@ def deliver_batch(ids: list[int], now: datetime, lease_seconds: float) -> SendRe
                         report.retrying += 1
                     else:
                         report.failed += 1
-                db.session.commit()
+                db.session.commit()  # the retries survive the run's end
                 report.connection_failed = True
                 return report
             except Exception as exc:  # a message that cannot be built will never send
                 _mark_failed(message, f"Could not build the message: {exc}")
                 report.failed += 1
-                db.session.commit()
+                db.session.commit()  # each message's outcome is its own commit
                 continue
             _mark_sent(message)
             report.sent += 1
@@ -342,14 +342,14 @@ def deliver_batch(ids: list[int], now: datetime, lease_seconds: float) -> SendRe
                 report.retrying += 1
             else:
                 report.failed += 1
-        db.session.commit()
+        db.session.commit()  # the retries survive the run's end
         report.connection_failed = True
     finally:
         connection.close_quietly()
         session.expire_on_commit = expire_on_commit
         if postgres:
             session.execute(text("RESET synchronous_commit"))
-    db.session.commit()
+    db.session.commit()  # the released and retried rows
     return report
 
 

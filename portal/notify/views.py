@@ -26,6 +26,5 @@ def unsubscribe_view(token: str):
     label = NEWS_TOPIC_LABELS[NewsTopic(topic)]
     if request.method == "POST":
         unsubscribe(user_id, topic)
-        db.session.commit()
         return render_template("notify/unsubscribed.html", topic_label=label)
     return render_template("notify/unsubscribe_confirm.html", topic_label=label, token=token)

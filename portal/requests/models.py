@@ -207,7 +207,7 @@ class ServiceRequest(db.Model):
     waiting_since: Mapped[datetime | None]
     #: What falls due next for staff: the promise until it is met, then the resolution date
     #: or the next update; None while nothing is due (paused, or answered with no date).
-    #: Kept by :func:`portal.requests.services.next_due` on every flush; the queue orders by it.
+    #: Kept by :func:`portal.requests.promises.next_due` on every flush; the queue orders by it.
     next_due_at: Mapped[datetime | None]
 
     status: Mapped[str] = mapped_column(String(20), default=Status.RECEIVED.value)

@@ -17,7 +17,6 @@ from datetime import datetime
 from flask import abort, flash, make_response, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.charter import format_london
@@ -150,7 +149,6 @@ def _private(response, page: RequestPage):
 
 
 def _done(page: RequestPage, message: str):
-    db.session.commit()
     flash(message, "success")
     return redirect(page.url("detail"))
 
@@ -275,29 +273,17 @@ def new_organisation_request(side: str, form_class, route_to: Callable[[User], U
     form = form_class()
     if form.validate_on_submit():
         subject, body, details = form.values()
-        key = form.submission_key.data or None
-        handler = route_to(user)
-        try:
-            submission = services.submit_request(
-                form.kind,
-                subject=subject,
-                body=body,
-                requester=user,
-                details=details,
-                uploads=form.uploads,
-                submission_key=key,
-                organisation=user.organisation,
-                assignee=handler,
-            )
-            if submission.created and handler is not None:
-                services.alert_assignee(submission.request)
-            db.session.commit()
-            made = submission.request
-        except IntegrityError:
-            db.session.rollback()
-            made = key and services.find_duplicate_submission(user.email, key)
-            if not made:
-                raise
+        made = services.submit_once(
+            form.kind,
+            subject=subject,
+            body=body,
+            requester=user,
+            details=details,
+            uploads=form.uploads,
+            submission_key=form.submission_key.data or None,
+            organisation=user.organisation,
+            assignee=route_to(user),
+        )
         return redirect(url_for(f"{side}.request_confirmation", reference=made.reference))
     form.fresh_key()
     return render_template(

@@ -13,7 +13,6 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy.exc import IntegrityError
 
 from portal.charter import DEFAULT_PROMISES
 from portal.extensions import db
@@ -58,21 +57,11 @@ def contact_form(slug: str):
     if form.validate_on_submit():
         subject, body, details = form.values()
         phone = form.phone.data if "phone" in form else form.contact_phone.data
-        key = form.submission_key.data or None
-        try:
-            submission = services.submit_request(
-                form.kind, subject=subject, body=body, name=form.full_name.data,
-                email=form.email.data, phone=phone or "", details=details,
-                uploads=form.uploads, submission_key=key,
-            )
-            db.session.commit()
-            made = submission.request
-        except IntegrityError:
-            # The same form sent twice at once: the other copy won the race.
-            db.session.rollback()
-            made = key and services.find_duplicate_submission(form.email.data, key)
-            if not made:
-                raise
+        made = services.submit_once(
+            form.kind, subject=subject, body=body, name=form.full_name.data,
+            email=form.email.data, phone=phone or "", details=details,
+            uploads=form.uploads, submission_key=form.submission_key.data or None,
+        )
         session["contact_sent"] = made.id
         return redirect(url_for("visitor.contact_received"))
     form.fresh_key()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -276,3 +277,45 @@ def test_a_rolled_back_submission_leaves_no_file(app, submit):
 
 def test_default_promises_are_the_charters():
     assert DEFAULT_PROMISES["query"].target == 3
+
+
+FORM = dict(subject="Fees", body="How much?", name="Val", email="val@example.test",
+            submission_key="k" * 22)
+
+
+def test_a_duplicate_found_only_by_the_database_returns_the_first_request(app, monkeypatch):
+    first = services.submit_once("query", **FORM)
+    db.session.commit()
+    # As if the second copy checked for duplicates before the first was saved.
+    monkeypatch.setattr(services, "_duplicate_of", lambda *args: None)
+    member = make_user("member")  # other work in the same transaction
+    again = services.submit_once("query", **FORM)
+    assert again.id == first.id
+    db.session.commit()  # only the second copy's insert was undone, in its savepoint
+    assert db.session.get(type(member), member.id) is not None
+    assert db.session.scalar(select(func.count(ServiceRequest.id))) == 1
+
+
+def test_a_form_sent_twice_at_once_makes_one_request(app, monkeypatch):
+    """Both copies pass the duplicate check before either is saved; the database's unique
+    (email, submission key) stops the second, which returns the first copy's request."""
+    monkeypatch.setattr(services, "_duplicate_of", lambda *args: None)
+    first = services.submit_once("query", **FORM)
+    made = {}
+
+    def second_copy():
+        with app.app_context():
+            try:
+                made["id"] = services.submit_once("query", **FORM).id
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=second_copy)
+    thread.start()
+    thread.join(0.5)  # the second copy's insert waits for the first copy's transaction
+    db.session.commit()
+    thread.join(10)
+    assert made == {"id": first.id}
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(ServiceRequest.id))) == 1

@@ -1,0 +1,52 @@
+"""What a member's own pages show: their membership at a glance, their requests, and the
+request forms open to them (CHARTER.md sections 3 and 4)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+
+from portal.accounts.models import User
+from portal.requests.forms import MEMBER_FORMS, RequestForm, grade_choices
+from portal.requests.models import Kind
+from portal.requests.queries import open_requests_for, recently_closed_for
+
+
+def membership_summary(user: User, today: date) -> dict:
+    """The membership, its grade in words and the days left until renewal (negative once
+    the date has passed), for the dashboard's renewal panel."""
+    membership = user.membership
+    if membership is None:
+        return {"membership": None, "grade_name": None, "days_to_renewal": None}
+    grades = dict(current_app.config["MEMBER_GRADES"])
+    renewal = membership.renewal_date
+    return {
+        "membership": membership,
+        "grade_name": grades.get(membership.grade, membership.grade),
+        "days_to_renewal": (renewal - today).days if renewal is not None else None,
+    }
+
+
+def request_lists(user: User) -> dict:
+    """The member's open requests, soonest due first, and the last few closed ones."""
+    return {"open_requests": open_requests_for(user),
+            "closed_requests": recently_closed_for(user)}
+
+
+def allowed_forms(user: User) -> dict[str, type[RequestForm]]:
+    """Which request forms this member may use, by slug: only an applicant applies, and only
+    an active member with a grade above their own to go to may ask to upgrade."""
+    membership = user.membership
+    status = membership.status if membership else None
+    allowed = {}
+    for slug, form_class in MEMBER_FORMS.items():
+        if form_class.kind == Kind.APPLICATION and status != "applicant":
+            continue
+        if form_class.kind == Kind.UPGRADE and (
+            status != "active"
+            or not grade_choices(current_app.config["MEMBER_GRADES"], membership.grade)
+        ):
+            continue
+        allowed[slug] = form_class
+    return allowed
