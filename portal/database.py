@@ -76,3 +76,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
     if mode != "memory" and mode != "wal":
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_begin_before_savepoint(connection, name):
+    """Python's sqlite3 opens a transaction only before a write, so a SAVEPOINT taken first
+    would start a transaction of its own, and releasing it would commit the request's work
+    early. Begin the real transaction first, so a savepoint nests as on PostgreSQL."""
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
