@@ -16,7 +16,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -24,14 +23,13 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    EqualTo,
     Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
-from portal.auth.forms import PASSWORD_MIN, EmailAddress, email_field, new_password_validators
+from portal.auth.forms import EmailAddress, email_field, new_password_fields
 
 
 def _strip(value):
@@ -294,20 +292,7 @@ class StartCentreForm(FlaskForm):
     )
     email = email_field("Your email address")
     # The same password rules as every other account (portal.accounts.passwords).
-    password = PasswordField(
-        "Create a password",
-        validators=new_password_validators(),
-        description=f"At least {PASSWORD_MIN} characters. A few unrelated words work well.",
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        "Type the password again",
-        validators=[
-            DataRequired(message="Type your password again."),
-            EqualTo("password", message="The two passwords do not match."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, confirm = new_password_fields(first_time=True)
     submit = SubmitField("Create account and start")
 
 
