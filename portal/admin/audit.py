@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from portal.accounts.services import user_ids_with_email_like, users_by_id
 from portal.admin import bp
 from portal.admin.forms import AuditSearchForm
 from portal.audit import services
@@ -18,9 +19,10 @@ def audit_log():
     form = AuditSearchForm(request.args)
     page = form.page_number()
     day_from, day_to = form.dates()
+    person = form.person.data
     found = services.search(
         action=form.action.data,
-        person=form.person.data,
+        person_ids=user_ids_with_email_like(person) if person else None,
         address=form.address.data,
         day_from=day_from,
         day_to=day_to,
@@ -30,7 +32,7 @@ def audit_log():
     return render_template(
         "admin/audit.html",
         entries=found.entries,
-        people=found.people,
+        people=users_by_id(found.people_ids),
         total=found.total,
         page=page,
         has_next=found.has_next,
