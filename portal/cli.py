@@ -20,7 +20,7 @@ def demo_seed() -> None:
     from portal.extensions import db
 
     created = seed()
-    db.session.commit()
+    db.session.commit()  # a CLI command is a job of its own: one commit for the whole seed
     if created:
         click.echo(f"Demo data loaded ({created} accounts created).")
     else:

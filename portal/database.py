@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from enum import Enum
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
@@ -18,6 +20,13 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def in_values(values: Iterable[Enum]) -> str:
+    """The values of enum members as a SQL list, for an ``IN (...)`` check constraint, so the
+    database refuses a value the code does not know (STYLE.md: constraints live in the
+    database too)."""
+    return ", ".join(f"'{v.value}'" for v in values)
 
 
 def utcnow() -> datetime:

@@ -11,7 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.database import utcnow
+from portal.database import in_values, utcnow
 from portal.extensions import db
 
 
@@ -48,15 +48,11 @@ def _new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _in(values) -> str:
-    return ", ".join(f"'{v.value}'" for v in values)
-
-
 class Organisation(db.Model):
     """An employer customer or a learning centre."""
 
     __tablename__ = "organisation"
-    __table_args__ = (CheckConstraint(f"kind IN ({_in(OrgKind)})", name="kind"),)
+    __table_args__ = (CheckConstraint(f"kind IN ({in_values(OrgKind)})", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -88,7 +84,7 @@ class User(UserMixin, db.Model):
     """Anyone who signs in. What they may do follows from ``role``."""
 
     __tablename__ = "user_account"
-    __table_args__ = (CheckConstraint(f"role IN ({_in(Role)})", name="role"),)
+    __table_args__ = (CheckConstraint(f"role IN ({in_values(Role)})", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -147,7 +143,7 @@ class Membership(db.Model):
 
     __tablename__ = "membership"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(MemberStatus)})", name="status"),
+        CheckConstraint(f"status IN ({in_values(MemberStatus)})", name="status"),
         UniqueConstraint("user_id"),
     )
 

@@ -150,6 +150,28 @@ def set_enabled(user: User, by: User, enabled: bool) -> None:
     db.session.flush()
 
 
+def users_by_role() -> dict[str, int]:
+    """How many accounts there are of each role (the administrator's dashboard)."""
+    counts = select(User.role, func.count(User.id)).group_by(User.role)
+    return dict(db.session.execute(counts).all())
+
+
+def user_ids_with_email_like(text: str) -> list[int]:
+    """Ids of the accounts whose email contains ``text`` (any case; % and _ are literal)."""
+    matching = select(User.id).where(func.lower(User.email).contains(text.lower(), autoescape=True))
+    return list(db.session.scalars(matching))
+
+
+def users_by_id(ids: set[int]) -> dict[int, User]:
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def organisations_by_name() -> list[Organisation]:
+    """Every employer and learning centre, by name: the choices for a person's organisation."""
+    by_name = select(Organisation).order_by(Organisation.name, Organisation.id)
+    return list(db.session.scalars(by_name))
+
+
 def staff_choices() -> list[User]:
     """Enabled staff and administrators, by name: who may be a support contact."""
     return list(db.session.scalars(

@@ -1,10 +1,17 @@
-"""Administration forms: the calendar, office hours and promise targets."""
+"""Administration forms: people and organisations, the audit log's filters, the calendar,
+office hours, promise targets and news. Choices that come from the database (organisations,
+staff) are filled in by the view."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from flask import abort, request
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
+    EmailField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -15,6 +22,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.accounts.models import ROLE_LABELS, Role
+from portal.auth.forms import EmailAddress
 from portal.notify.models import NEWS_TOPIC_LABELS
 
 CALENDAR_KINDS = [
@@ -138,3 +147,182 @@ class NewsForm(FlaskForm):
             Length(max=20000, message="Keep the message to 20,000 characters or fewer."),
         ],
     )
+
+ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
+STAFF_ROLE_CHOICES = [
+    SelectChoice(Role.STAFF.value, ROLE_LABELS[Role.STAFF]),
+    SelectChoice(Role.ADMIN.value, ROLE_LABELS[Role.ADMIN]),
+]
+KIND_CHOICES = [SelectChoice("employer", "Employer"), SelectChoice("centre", "Learning centre")]
+
+
+def _name():
+    return StringField(
+        "Full name",
+        validators=[
+            DataRequired(message="Enter their full name."),
+            Length(max=120, message="Full name must be 120 characters or fewer."),
+        ],
+    )
+
+
+def _job_title():
+    return StringField(
+        "Job title",
+        validators=[
+            Optional(), Length(max=120, message="Job title must be 120 characters or fewer.")
+        ],
+    )
+
+
+def _phone():
+    return StringField(
+        "Phone",
+        validators=[
+            Optional(), Length(max=40, message="Phone must be 40 characters or fewer.")
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class UserSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or email", validators=[Optional(), Length(max=100)])
+    role = SelectField(
+        "Role", choices=[SelectChoice("", "Any role"), *ROLE_CHOICES], validators=[Optional()]
+    )
+
+
+class NewStaffForm(FlaskForm):
+    full_name = _name()
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired(message="Enter their email address."),
+            Length(max=254, message="Email address must be 254 characters or fewer."),
+            EmailAddress(),
+        ],
+        render_kw={"spellcheck": "false"},
+    )
+    role = SelectField("Role", choices=STAFF_ROLE_CHOICES)
+    job_title = _job_title()
+    phone = _phone()
+    submit = SubmitField("Create the account")
+
+
+class UserForm(FlaskForm):
+    full_name = _name()
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    organisation = SelectField(
+        "Organisation",
+        coerce=int,
+        default=0,
+        description="Employer and learning centre contacts only.",
+    )
+    job_title = _job_title()
+    phone = _phone()
+    submit = SubmitField("Save changes")
+
+
+class OrgSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or reference", validators=[Optional(), Length(max=100)])
+    kind = SelectField(
+        "Kind", choices=[SelectChoice("", "Employers and centres"), *KIND_CHOICES],
+        validators=[Optional()],
+    )
+
+
+class OrganisationForm(FlaskForm):
+    kind = SelectField("Kind", choices=KIND_CHOICES)
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired(message="Enter the organisation's name."),
+            Length(max=200, message="Name must be 200 characters or fewer."),
+        ],
+    )
+    reference = StringField(
+        "Reference",
+        validators=[
+            Optional(), Length(max=30, message="Reference must be 30 characters or fewer.")
+        ],
+        description="An employer's account number or an approved centre's number.",
+    )
+    address = TextAreaField(
+        "Address",
+        validators=[
+            Optional(), Length(max=500, message="Address must be 500 characters or fewer.")
+        ],
+    )
+    phone = _phone()
+    is_approved = BooleanField("Approved (centres: an approved centre; employers: a customer)")
+    support_contact = SelectField(
+        "Dedicated support contact",
+        coerce=int,
+        default=0,
+        description="Employers only: who answers their support requests.",
+    )
+    deputy_contact = SelectField(
+        "Deputy",
+        coerce=int,
+        default=0,
+        description="Employers only: who answers when the support contact is away.",
+    )
+    submit = SubmitField("Save")
+
+
+def page_after() -> int | None:
+    """The id a keyset page of a listing starts after (``?after=``); 404 when malformed."""
+    raw = request.args.get("after", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        abort(404)
+    return int(raw)
+
+
+# -- the audit log's filters -----------------------------------------------------------------
+
+
+def _cut(length: int):
+    return lambda value: (value or "").strip()[:length]
+
+
+def _day(value: str) -> date | None:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date() if value else None  # noqa: DTZ007
+    except ValueError:
+        return None
+
+
+class AuditSearchForm(FlaskForm):
+    """The audit log's filters, from the query string. A filter too long is cut and a date
+    that is not one is ignored, so a hand-edited address still shows a page."""
+
+    class Meta:
+        csrf = False
+
+    action = StringField(filters=[_cut(60)])
+    person = StringField(filters=[_cut(254)])
+    address = StringField(filters=[_cut(45)])
+    day_from = StringField(name="from", filters=[_cut(10)])
+    day_to = StringField(name="to", filters=[_cut(10)])
+
+    def page_number(self) -> int:
+        """The page asked for; 404 outside 1 to 10,000."""
+        page = request.args.get("page", 1, type=int)
+        if page < 1 or page > 10_000:
+            abort(404)
+        return page
+
+    def dates(self) -> tuple[date | None, date | None]:
+        return _day(self.day_from.data), _day(self.day_to.data)
+
+    def shown(self) -> dict[str, str]:
+        """The filters as the page shows them again, by their names in the query string."""
+        return {field.name: field.data or "" for field in self}

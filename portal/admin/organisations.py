@@ -8,9 +8,10 @@ from wtforms import SelectChoice
 from portal.accounts import services
 from portal.accounts.models import Organisation, User
 from portal.admin import bp
-from portal.admin.account_forms import OrganisationForm, OrgSearchForm
-from portal.admin.people import PAGE_SIZE, _after
+from portal.admin.forms import OrganisationForm, OrgSearchForm, page_after
 from portal.extensions import db
+
+PAGE_SIZE = 25
 
 
 @bp.route("/organisations")
@@ -19,7 +20,7 @@ def organisations():
     found: list[Organisation] = []
     if form.validate():
         found = services.search_organisations(
-            form.q.data or "", form.kind.data or "", after=_after(), limit=PAGE_SIZE + 1
+            form.q.data or "", form.kind.data or "", after=page_after(), limit=PAGE_SIZE + 1
         )
     has_next = len(found) > PAGE_SIZE
     found = found[:PAGE_SIZE]
@@ -28,7 +29,7 @@ def organisations():
         next_args = {k: v for k, v in (("q", form.q.data), ("kind", form.kind.data)) if v}
         next_args["after"] = found[-1].id
     return render_template("admin/organisations.html", form=form, organisations=found,
-                           next_args=next_args, first_page=_after() is None)
+                           next_args=next_args, first_page=page_after() is None)
 
 
 def _staff_choices(form: OrganisationForm, org: Organisation | None) -> None:
@@ -75,7 +76,6 @@ def _save(org: Organisation | None):
                 target = form.support_contact
             target.errors.append(message)
         else:
-            db.session.commit()
             flash(f"{saved.name} saved.", "success")
             return redirect(url_for("admin.organisation_edit", org_id=saved.id))
     return render_template("admin/organisation_edit.html", form=form, org=org)

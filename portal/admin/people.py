@@ -4,25 +4,15 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from portal.accounts import services
 from portal.accounts.models import Organisation, User
 from portal.admin import bp
-from portal.admin.account_forms import NewStaffForm, UserForm, UserSearchForm
+from portal.admin.forms import NewStaffForm, UserForm, UserSearchForm, page_after
 from portal.extensions import db
 
 PAGE_SIZE = 25
-
-
-def _after() -> int | None:
-    raw = request.args.get("after", "")
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 12:
-        abort(404)
-    return int(raw)
 
 
 @bp.route("/users")
@@ -32,7 +22,7 @@ def users():
     found: list[User] = []
     if form.validate():
         found = services.search_users(
-            form.q.data or "", form.role.data or "", after=_after(), limit=PAGE_SIZE + 1
+            form.q.data or "", form.role.data or "", after=page_after(), limit=PAGE_SIZE + 1
         )
     has_next = len(found) > PAGE_SIZE
     found = found[:PAGE_SIZE]
@@ -41,7 +31,7 @@ def users():
         next_args = {k: v for k, v in (("q", form.q.data), ("role", form.role.data)) if v}
         next_args["after"] = found[-1].id
     return render_template("admin/users.html", form=form, users=found, next_args=next_args,
-                           first_page=_after() is None)
+                           first_page=page_after() is None)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -56,7 +46,6 @@ def user_new():
         except services.AccountError as exc:
             form.email.errors.append(str(exc))
         else:
-            db.session.commit()
             flash(f"Account created for {user.full_name}. We have emailed them a link to "
                   "choose their password.", "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -64,7 +53,7 @@ def user_new():
 
 
 def _organisation_choices() -> list[SelectChoice]:
-    orgs = db.session.scalars(select(Organisation).order_by(Organisation.name, Organisation.id))
+    orgs = services.organisations_by_name()
     kinds = {"employer": "employer", "centre": "learning centre"}
     return [SelectChoice(0, "None")] + [
         SelectChoice(o.id, f"{o.name} ({kinds[o.kind]})") for o in orgs
@@ -93,7 +82,6 @@ def user_edit(user_id: int):
             db.session.rollback()
             form.role.errors.append(str(exc))
         else:
-            db.session.commit()
             flash(f"{user.full_name}'s details saved.", "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template(
@@ -113,7 +101,6 @@ def user_enabled(user_id: int):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        db.session.commit()
         flash(f"{user.full_name}'s account is {'enabled' if enable else 'disabled'}."
               + ("" if enable else " They have been signed out."), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))

@@ -15,9 +15,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from portal.accounts.models import User
+from portal.accounts.services import users_by_role
 from portal.admin import bp
 from portal.admin.forms import (
     CALENDAR_KINDS,
@@ -28,17 +27,11 @@ from portal.admin.forms import (
     targets_form,
 )
 from portal.extensions import db
-from portal.notify.models import (
-    NEWS_TOPIC_LABELS,
-    OUTBOX_STATUSES,
-    NewsItem,
-    NewsTopic,
-    OutboxMessage,
-)
-from portal.notify.news import send_news, subscriber_counts
-from portal.notify.services import retry_message
+from portal.notify.models import NEWS_TOPIC_LABELS, OUTBOX_STATUSES, NewsTopic, OutboxMessage
+from portal.notify.news import recent_news, send_news, subscriber_counts
+from portal.notify.services import outbox_counts, outbox_page, retry_message
 from portal.settings import services as settings_services
-from portal.settings.models import CalendarDay, PolicyVersion
+from portal.settings.models import CalendarDay
 from portal.templating import london_date, london_today
 
 PAGE_SIZE = 25
@@ -46,19 +39,10 @@ PAGE_SIZE = 25
 
 @bp.route("/")
 def dashboard():
-    users_by_role = dict(
-        db.session.execute(select(User.role, func.count(User.id)).group_by(User.role)).all()
-    )
-    by_status = dict(
-        db.session.execute(
-            select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
-                OutboxMessage.status
-            )
-        ).all()
-    )
+    by_status = outbox_counts()
     return render_template(
         "admin/dashboard.html",
-        users_by_role=users_by_role,
+        users_by_role=users_by_role(),
         pending=by_status.get("pending", 0) + by_status.get("sending", 0),
         failed=by_status.get("failed", 0),
     )
@@ -72,18 +56,7 @@ def mailbox():
     status = request.args.get("status", "")
     if page < 1 or (status and status not in OUTBOX_STATUSES):
         abort(404)
-    query = select(OutboxMessage)
-    count = select(func.count(OutboxMessage.id))
-    if status:
-        query = query.where(OutboxMessage.status == status)
-        count = count.where(OutboxMessage.status == status)
-    total = db.session.scalar(count) or 0
-    messages = db.session.scalars(
-        query.order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    failed = db.session.scalar(
-        select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "failed")
-    )
+    messages, total = outbox_page(status, page, PAGE_SIZE)
     return render_template(
         "admin/mailbox.html",
         messages=messages,
@@ -92,7 +65,7 @@ def mailbox():
         statuses=OUTBOX_STATUSES,
         has_next=page * PAGE_SIZE < total,
         total=total,
-        failed=failed,
+        failed=outbox_counts().get("failed", 0),
         smtp_configured=bool(current_app.config["MAIL_SERVER"]),
     )
 
@@ -108,7 +81,6 @@ def retry_mail(message_id: int):
     """Send a failed message again (its error stays shown until it goes)."""
     message = db.session.get(OutboxMessage, message_id) or abort(404)
     if retry_message(message):
-        db.session.commit()
         flash(f"The email to {message.to_address} will be sent again shortly.", "success")
     else:
         flash("Only a failed email can be retried; this one has not failed.", "info")
@@ -136,7 +108,6 @@ def news():
     form = NewsForm()
     if form.validate_on_submit():
         item = send_news(form.topic.data, form.subject.data, form.body.data, current_user)
-        db.session.commit()
         label = NEWS_TOPIC_LABELS[NewsTopic(item.topic)]
         flash(
             f"“{item.subject}” is queued for {item.recipient_count} "
@@ -144,13 +115,12 @@ def news():
             "success",
         )
         return redirect(url_for("admin.news"))
-    recent = db.session.scalars(select(NewsItem).order_by(NewsItem.id.desc()).limit(10)).all()
     return render_template(
         "admin/news.html",
         form=form,
         counts=subscriber_counts(),
         labels={topic.value: label for topic, label in NEWS_TOPIC_LABELS.items()},
-        recent=recent,
+        recent=recent_news(10),
     )
 
 
@@ -167,7 +137,6 @@ def calendar():
         settings_services.add_calendar_day(
             day_form.day.data, day_form.kind.data, (day_form.reason.data or "").strip()
         )
-        db.session.commit()
         flash(f"{london_date(day_form.day.data)} added to the calendar.", "success")
         return redirect(url_for("admin.calendar"))
     if hours_form.submit.data and hours_form.validate_on_submit():
@@ -178,24 +147,14 @@ def calendar():
             at_risk_hours=hours_form.at_risk_hours.data,
             update_every_days=hours_form.update_every_days.data,
         )
-        db.session.commit()
         flash("Office hours saved. They apply to requests received from now on.", "success")
         return redirect(url_for("admin.calendar"))
-    days = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day)).all()
-    year = london_today().year
-    calendar_now = settings_services.get_calendar()
-    upcoming = [
-        (day, reason)
-        for y in (year, year + 1)
-        for day, reason in calendar_now.non_working_weekdays(y)
-        if day >= london_today()
-    ]
     return render_template(
         "admin/calendar.html",
         day_form=day_form,
         hours_form=hours_form,
-        days=days,
-        upcoming=upcoming,
+        days=settings_services.calendar_days(),
+        upcoming=settings_services.upcoming_non_working_days(london_today()),
         kinds=dict(CALENDAR_KINDS),
     )
 
@@ -205,7 +164,6 @@ def calendar_remove(day_id: int):
     row = db.session.get(CalendarDay, day_id) or abort(404)
     label = london_date(row.day)
     settings_services.remove_calendar_day(row)
-    db.session.commit()
     flash(f"{label} removed from the calendar.", "success")
     return redirect(url_for("admin.calendar"))
 
@@ -227,17 +185,13 @@ def promises():
         except ValueError as exc:
             form.form_errors.append(str(exc))
         else:
-            db.session.commit()
             flash("New targets saved. They apply to requests received from now on.", "success")
             return redirect(url_for("admin.promises"))
-    versions = db.session.scalars(
-        select(PolicyVersion).order_by(PolicyVersion.id.desc()).limit(20)
-    ).all()
     return render_template(
         "admin/promises.html",
         form=form,
         catalogue=catalogue,
         field_name=target_field_name,
-        versions=versions,
+        versions=settings_services.policy_versions(20),
         current=current,
     )

@@ -15,7 +15,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -23,14 +22,13 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    EqualTo,
     Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
-from portal.auth.forms import PASSWORD_MIN, EmailAddress, email_field, new_password_validators
+from portal.auth.forms import EmailAddress, email_field, new_password_fields
 from portal.phones import PhoneNumber
 
 
@@ -280,20 +278,7 @@ class StartCentreForm(FlaskForm):
     )
     email = email_field("Your email address")
     # The same password rules as every other account (portal.accounts.passwords).
-    password = PasswordField(
-        "Create a password",
-        validators=new_password_validators(),
-        description=f"At least {PASSWORD_MIN} characters. A few unrelated words work well.",
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        "Type the password again",
-        validators=[
-            DataRequired(message="Type your password again."),
-            EqualTo("password", message="The two passwords do not match."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, confirm = new_password_fields(first_time=True)
     submit = SubmitField("Create account and start")
 
 

@@ -18,12 +18,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User
-from portal.database import utcnow
+from portal.database import in_values, utcnow
 from portal.extensions import db
-
-
-def _in(values) -> str:
-    return ", ".join(f"'{v.value}'" for v in values)
 
 
 class ApplicationStatus(StrEnum):
@@ -94,7 +90,7 @@ class CentreApplication(db.Model):
 
     __tablename__ = "centre_application"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(ApplicationStatus)})", name="status"),
+        CheckConstraint(f"status IN ({in_values(ApplicationStatus)})", name="status"),
         CheckConstraint(
             "status = 'draft' OR (received_at IS NOT NULL AND due_at IS NOT NULL)",
             name="submitted_has_clock",

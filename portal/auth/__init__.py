@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
-from portal.auth import guards, my_data, views  # noqa: E402,F401
+from portal.auth import guards, my_data, security, two_step, views  # noqa: E402,F401

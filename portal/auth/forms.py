@@ -33,6 +33,47 @@ def new_password_validators():
     return [DataRequired(message="Enter a new password."), PasswordPolicy()]
 
 
+def new_password_fields(*, first_time: bool = False) -> tuple[PasswordField, PasswordField]:
+    """A new password under the policy and the same typed again: the one pair every form
+    that sets a password uses (``password, confirm = new_password_fields()``).
+    ``first_time`` words it for someone creating an account."""
+    if first_time:
+        labels = ("Create a password", "Type the password again", "Type your password again.")
+        hint = f"At least {PASSWORD_MIN} characters. A few unrelated words work well."
+    else:
+        labels = ("New password", "Type the new password again", "Type your new password again.")
+        hint = f"At least {PASSWORD_MIN} characters."
+    password = PasswordField(
+        labels[0],
+        validators=new_password_validators(),
+        description=hint,
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        labels[1],
+        validators=[
+            DataRequired(message=labels[2]),
+            EqualTo("password", message="The two passwords do not match."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+def current_password_field(
+    label: str = "Password", message: str = "Enter your password."
+) -> PasswordField:
+    """The password a person already has, to sign in or to prove it is them."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(message=message),
+            Length(max=PASSWORD_MAX, message="That password is too long."),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class EmailAddress:
     """Checks an email address's shape, without DNS look-ups.
 
@@ -65,14 +106,7 @@ def email_field(label: str = "Email address") -> EmailField:
 
 class LoginForm(FlaskForm):
     email = email_field()
-    password = PasswordField(
-        "Password",
-        validators=[
-            DataRequired(message="Enter your password."),
-            Length(max=PASSWORD_MAX, message="That password is too long."),
-        ],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = current_password_field()
     remember = BooleanField(
         "Keep me signed in on this device for 14 days",
         description="Not on a shared computer. Staff accounts are always signed out after "
@@ -92,20 +126,7 @@ class RegisterForm(FlaskForm):
         render_kw={"autocomplete": "name"},
     )
     email = email_field()
-    password = PasswordField(
-        "Create a password",
-        validators=new_password_validators(),
-        description=f"At least {PASSWORD_MIN} characters. A few unrelated words work well.",
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        "Type the password again",
-        validators=[
-            DataRequired(message="Type your password again."),
-            EqualTo("password", message="The two passwords do not match."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, confirm = new_password_fields(first_time=True)
     submit = SubmitField("Create account")
 
 
@@ -115,43 +136,15 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        validators=new_password_validators(),
-        description=f"At least {PASSWORD_MIN} characters.",
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        "Type the new password again",
-        validators=[
-            DataRequired(message="Type your new password again."),
-            EqualTo("password", message="The two passwords do not match."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, confirm = new_password_fields()
     submit = SubmitField("Set new password")
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired(message="Enter your current password.")],
-        render_kw={"autocomplete": "current-password"},
+    current_password = current_password_field(
+        "Current password", "Enter your current password."
     )
-    password = PasswordField(
-        "New password",
-        validators=new_password_validators(),
-        description=f"At least {PASSWORD_MIN} characters.",
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        "Type the new password again",
-        validators=[
-            DataRequired(message="Type your new password again."),
-            EqualTo("password", message="The two passwords do not match."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, confirm = new_password_fields()
     submit = SubmitField("Change password")
 
 
@@ -186,14 +179,7 @@ class TwoFactorSetupForm(FlaskForm):
 
 
 class ConfirmIdentityForm(FlaskForm):
-    password = PasswordField(
-        "Your password",
-        validators=[
-            DataRequired(message="Enter your password."),
-            Length(max=PASSWORD_MAX, message="That password is too long."),
-        ],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = current_password_field("Your password")
     code = StringField(
         "Code from your authenticator app, or a recovery code",
         validators=[Length(max=40, message="That code is too long.")],

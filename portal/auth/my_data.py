@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from portal.auth import bp
 from portal.database import utcnow
-from portal.extensions import db
 from portal.privacy import services
 from portal.privacy.forms import DownloadForm, ErasureForm
 
@@ -18,7 +17,6 @@ def my_data():
     form = DownloadForm()
     if form.validate_on_submit():
         content = services.export_zip(current_user._get_current_object())
-        db.session.commit()
         stamp = utcnow().strftime("%Y-%m-%d")
         return Response(
             content,
@@ -37,6 +35,5 @@ def request_erasure():
     form = ErasureForm()
     if existing is None and form.validate_on_submit():
         row = services.request_erasure(current_user._get_current_object(), form.reason.data or "")
-        db.session.commit()
         return render_template("privacy/erasure_requested.html", row=row)
     return render_template("privacy/erase.html", form=form, existing=existing)

@@ -19,12 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation
 from portal.approvals.models import Qualification
-from portal.database import utcnow
+from portal.database import in_values, utcnow
 from portal.extensions import db
-
-
-def _in(values) -> str:
-    return ", ".join(f"'{v.value}'" for v in values)
 
 
 class CertificateStatus(StrEnum):
@@ -70,7 +66,7 @@ class Completion(db.Model):
             "completed_on",
             name="uq_completion_natural_key",
         ),
-        CheckConstraint(f"status IN ({_in(CertificateStatus)})", name="status"),
+        CheckConstraint(f"status IN ({in_values(CertificateStatus)})", name="status"),
         # A completion is only recorded once assessment is fully signed off (CHARTER §4).
         CheckConstraint("assessment_signed_off", name="assessment_signed_off"),
         CheckConstraint(

@@ -154,3 +154,8 @@ def send_news(topic: str, subject: str, body: str, author: User | None = None) -
     item.recipient_count = queued
     db.session.flush()
     return item
+
+
+def recent_news(limit: int = 10) -> list[NewsItem]:
+    """The news emails sent most recently, newest first."""
+    return list(db.session.scalars(select(NewsItem).order_by(NewsItem.id.desc()).limit(limit)))

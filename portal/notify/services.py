@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from email.utils import parseaddr
 
 from flask import current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import sqlite
 
 from portal.database import utcnow
@@ -233,3 +233,28 @@ def message_failed(message: OutboxMessage) -> None:
             hook(message)
         except Exception:
             current_app.logger.exception("failure hook %r raised for %s", hook, message.key)
+
+
+def outbox_counts() -> dict[str, int]:
+    """How many outbox messages are in each status (the administrator's dashboard)."""
+    return dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
+                OutboxMessage.status
+            )
+        ).all()
+    )
+
+
+def outbox_page(status: str, page: int, page_size: int) -> tuple[list[OutboxMessage], int]:
+    """One page of the outbox, newest first, optionally of one status; and how many in all.
+    The development mailbox, and where failed deliveries are retried (docs/NOTIFICATIONS.md)."""
+    query = select(OutboxMessage)
+    count = select(func.count(OutboxMessage.id))
+    if status:
+        query = query.where(OutboxMessage.status == status)
+        count = count.where(OutboxMessage.status == status)
+    messages = db.session.scalars(
+        query.order_by(OutboxMessage.id.desc()).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    return list(messages), db.session.scalar(count) or 0

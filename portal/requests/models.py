@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User
-from portal.database import utcnow
+from portal.database import in_values, utcnow
 from portal.extensions import db
 
 
@@ -126,10 +126,6 @@ class EventKind(StrEnum):
     RATED = "rated"
 
 
-def _in(values) -> str:
-    return ", ".join(f"'{v.value}'" for v in values)
-
-
 class ServiceRequest(db.Model):
     """One request from one customer, with the promise made when its clock started.
 
@@ -140,11 +136,11 @@ class ServiceRequest(db.Model):
 
     __tablename__ = "service_request"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_in(Kind)})", name="kind"),
-        CheckConstraint(f"channel IN ({_in(Channel)})", name="channel"),
-        CheckConstraint(f"status IN ({_in(Status)})", name="status"),
+        CheckConstraint(f"kind IN ({in_values(Kind)})", name="kind"),
+        CheckConstraint(f"channel IN ({in_values(Channel)})", name="channel"),
+        CheckConstraint(f"status IN ({in_values(Status)})", name="status"),
         CheckConstraint(
-            f"resolution_state IS NULL OR resolution_state IN ({_in(ResolutionState)})",
+            f"resolution_state IS NULL OR resolution_state IN ({in_values(ResolutionState)})",
             name="resolution_state",
         ),
         CheckConstraint(
@@ -162,8 +158,8 @@ class ServiceRequest(db.Model):
             "ix_service_request_queue",
             "next_due_at",
             "id",
-            postgresql_where=text(f"status IN ({_in(OPEN_STATUSES)})"),
-            sqlite_where=text(f"status IN ({_in(OPEN_STATUSES)})"),
+            postgresql_where=text(f"status IN ({in_values(OPEN_STATUSES)})"),
+            sqlite_where=text(f"status IN ({in_values(OPEN_STATUSES)})"),
         ),
     )
 
@@ -269,7 +265,7 @@ class RequestEvent(db.Model):
     """One entry in a request's timeline: a message either way, or a change."""
 
     __tablename__ = "request_event"
-    __table_args__ = (CheckConstraint(f"kind IN ({_in(EventKind)})", name="kind"),)
+    __table_args__ = (CheckConstraint(f"kind IN ({in_values(EventKind)})", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(

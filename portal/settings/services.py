@@ -199,3 +199,27 @@ def phone_lines_text(now: datetime | None = None) -> str:
     if lines.is_open:
         return f"Phone lines open until {format_london_time(lines.closes_at)}"
     return f"Phone lines open at {format_london(lines.opens_at)}"
+
+
+def calendar_days() -> list[CalendarDay]:
+    """Every closure and bank-holiday correction an administrator has entered, by date."""
+    return list(db.session.scalars(select(CalendarDay).order_by(CalendarDay.day)))
+
+
+def upcoming_non_working_days(today: date) -> list[tuple[date, str]]:
+    """Weekdays from ``today`` to the end of next year that are not working days, with why
+    (CHARTER.md section 1: bank holidays and office closures)."""
+    calendar = get_calendar()
+    return [
+        (day, reason)
+        for year in (today.year, today.year + 1)
+        for day, reason in calendar.non_working_weekdays(year)
+        if day >= today
+    ]
+
+
+def policy_versions(limit: int = 20) -> list[PolicyVersion]:
+    """The newest versions of the promise targets (CHARTER.md section 5)."""
+    return list(
+        db.session.scalars(select(PolicyVersion).order_by(PolicyVersion.id.desc()).limit(limit))
+    )

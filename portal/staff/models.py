@@ -7,20 +7,16 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.database import utcnow
+from portal.database import in_values, utcnow
 from portal.extensions import db
 from portal.requests.models import Kind
-
-
-def _in(values) -> str:
-    return ", ".join(f"'{v.value}'" for v in values)
 
 
 class ReusableReply(db.Model):
     """A reply staff start from for a kind of request; they edit it before sending."""
 
     __tablename__ = "reusable_reply"
-    __table_args__ = (CheckConstraint(f"kind IN ({_in(Kind)})", name="kind"),)
+    __table_args__ = (CheckConstraint(f"kind IN ({in_values(Kind)})", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), index=True)

@@ -178,3 +178,21 @@ def test_counters_live_in_redis_when_redis_url_is_set(app_config, redis_url, bac
         throttle.clear("account", "r@example.test")
         assert throttle.retry_at("account", "r@example.test") is None
         db.engine.dispose()
+
+
+def test_a_throttled_sign_in_is_audited_although_its_429_page_rolls_back(client):
+    from sqlalchemy import func, select
+
+    from portal.audit.models import AuditEntry
+
+    user = make_user(email="audited@example.test")
+    db.session.commit()
+    with time_machine.travel(utcnow(), tick=False):
+        for _ in range(5):
+            assert _fail(client, user.email).status_code == 200
+        assert _fail(client, user.email).status_code == 429
+    db.session.rollback()
+    kept = db.session.scalar(
+        select(func.count(AuditEntry.id)).where(AuditEntry.action == "auth.sign_in_throttled")
+    )
+    assert kept == 1
