@@ -91,8 +91,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
 def _sqlite_begin_before_savepoint(connection, name):
     """Python's sqlite3 opens a transaction only before a write, so a SAVEPOINT taken first
     would start a transaction of its own, and releasing it would commit the request's work
-    early. Begin the real transaction first, so a savepoint nests as on PostgreSQL."""
+    early. Begin the real transaction first, so a savepoint nests as on PostgreSQL. A savepoint
+    is taken only to write, so the transaction takes the write lock at once (IMMEDIATE): a
+    deferred one would read a snapshot that a concurrent writer could make stale."""
     if connection.dialect.name != "sqlite":
         return
     if not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
