@@ -304,7 +304,7 @@ def test_no_form_answers_500_to_hostile_input(fuzz_app, case, signed_in_as):
     db.session.rollback()
 
     @settings(
-        max_examples=25,
+        max_examples=settings.default.max_examples // 8,  # 25 in the full profile
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         derandomize=True,
