@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal.approvals import services
 from portal.approvals.models import CentreDocument
 from portal.extensions import db
-from tests.centres.helpers import PDF, complete_application, make_centre_user
+from tests.approvals.helpers import PDF, complete_application, make_centre_user
 
 
 def _docx() -> bytes:
