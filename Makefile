@@ -37,12 +37,18 @@ run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## make test: the whole suite (browser and PostgreSQL tests included where available).
+## Everything but the browser on two processes or more, then the browser journeys in one
+## (one Chromium); both run, and the target fails if either does.
 test: install
-	$(BIN)/python -m pytest
+	status=0; \
+	$(BIN)/python -m pytest -n auto -m "not browser" || status=1; \
+	$(BIN)/python -m pytest -m browser || status=1; \
+	exit $$status
 
-## make test-fast: the quick core, without the browser and PostgreSQL tests.
+## make test-fast: the quick core in parallel, without the browser and PostgreSQL tests,
+## and fewer generated examples for the property and fuzz tests.
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser and not postgres"
+	$(BIN)/python -m pytest -n auto -m "not browser and not postgres" --hypothesis-profile=fast
 
 lint: install
 	$(BIN)/ruff check .

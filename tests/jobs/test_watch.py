@@ -12,7 +12,7 @@ from portal.jobs.registry import JOBS
 from portal.jobs.watch import certificates, charter_watch, regular_updates
 from portal.notify.models import OutboxMessage
 from portal.requests import services
-from tests.centres.helpers import make_centre_user, make_qualification
+from tests.approvals.helpers import make_centre_user, make_qualification
 from tests.factories import make_user
 
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a query then is due Thu 26, 5pm

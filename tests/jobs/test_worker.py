@@ -172,8 +172,13 @@ def test_standby_takes_over_when_the_active_worker_is_killed(
         assert took < 60
         _wait_until(lambda: smtp.handler.to("b@example.test"), 10, "mail from the standby")
 
-        # The standby that took over also ran the start-up catch-up: still one reminder.
-        time.sleep(1.5)
+        # The standby that took over also ran the start-up catch-up: it queued no second
+        # reminder, and a full sender run after it sent nothing more.
+        second.wait_for("job renewal-reminders done", timeout=15)
+        assert "queued 0 renewal reminders" in second.output()
+        runs = second.output().count("job send-outbox done")
+        _wait_until(lambda: second.output().count("job send-outbox done") > runs + 1, 10,
+                    "a whole sender run after the catch-up")
         for address in ("due@example.test", "a@example.test", "b@example.test"):
             assert len(smtp.handler.to(address)) == 1, address
 

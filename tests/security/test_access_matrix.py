@@ -33,7 +33,7 @@ from portal.notify.models import OutboxMessage
 from portal.requests import files, services
 from portal.requests.models import Attachment, EventKind
 from portal.settings.services import current_policy
-from tests.centres.helpers import (
+from tests.approvals.helpers import (
     complete_application,
     make_centre_user,
     make_completion,
@@ -149,7 +149,7 @@ NOT_OBJECT_ROUTES = {
     "admin.retry_mail": "admin-only, as admin.mail_message",
     "admin.user_enabled": "admin-only, as admin.user_edit",
     "staff.absence_end": "staff's own rota, no customer data",
-    "staff.carry_out_erasure": "tests/security/test_v14_personal_data.py",
+    "staff.carry_out_erasure": "tests/privacy/test_personal_data.py",
     "staff.reply_edit": "staff's reusable replies, no customer data",
     "staff.reply_delete": "staff's reusable replies, no customer data",
 }

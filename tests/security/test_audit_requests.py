@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.privacy import services as privacy
 from portal.requests import files, services
 from portal.requests.models import Attachment, RequestEvent, ServiceRequest
-from tests.centres.helpers import complete_application, make_centre_user
+from tests.approvals.helpers import complete_application, make_centre_user
 from tests.factories import make_user
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -68,7 +68,7 @@ def _draft_application(user) -> dict:
 
 def _sent_application(_user) -> dict:
     from portal.approvals import services
-    from tests.centres.helpers import complete_application, make_centre_user
+    from tests.approvals.helpers import complete_application, make_centre_user
 
     contact = make_centre_user(approved=False)
     application = complete_application(contact)
@@ -77,7 +77,7 @@ def _sent_application(_user) -> dict:
 
 
 def _certificate(_user) -> dict:
-    from tests.centres.helpers import make_centre_user, make_completion, make_qualification
+    from tests.approvals.helpers import make_centre_user, make_completion, make_qualification
 
     qualification = make_qualification()
     return {"id": make_completion(make_centre_user(qualifications=[qualification]),
@@ -86,7 +86,7 @@ def _certificate(_user) -> dict:
 
 def _approved_centre(user) -> dict:
     from portal.approvals import services
-    from tests.centres.helpers import make_qualification
+    from tests.approvals.helpers import make_qualification
 
     services.grant_qualifications(user.organisation, [make_qualification().id])
     return {}
@@ -304,7 +304,7 @@ def test_no_form_answers_500_to_hostile_input(fuzz_app, case, signed_in_as):
     db.session.rollback()
 
     @settings(
-        max_examples=25,
+        max_examples=settings.default.max_examples // 8,  # 25 in the full profile
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         derandomize=True,

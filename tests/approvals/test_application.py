@@ -15,7 +15,7 @@ from portal.approvals.models import CentreApplication, centre_qualification
 from portal.extensions import db
 from portal.notify.models import OutboxMessage
 from portal.settings.services import change_targets
-from tests.centres.helpers import complete_application, make_centre_user, make_qualification
+from tests.approvals.helpers import complete_application, make_centre_user, make_qualification
 from tests.conftest import outbox_links
 
 # Friday 27 November 2026, 6pm London (GMT): after hours, so the clock starts on Monday.

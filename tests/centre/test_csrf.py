@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.extensions import db
-from tests.centres.helpers import make_centre_user
+from tests.approvals.helpers import make_centre_user
 from tests.conftest import PASSWORD
 from tests.factories import make_user
 

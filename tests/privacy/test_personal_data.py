@@ -17,6 +17,8 @@ from portal.privacy.models import ErasureRequest
 from tests.conftest import PASSWORD
 from tests.factories import make_user
 
+pytestmark = pytest.mark.asvs(chapter="V14")
+
 
 def _download(client):
     response = client.post("/account/my-data/")

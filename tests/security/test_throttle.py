@@ -11,6 +11,8 @@ from portal.security import throttle
 from tests.conftest import PASSWORD
 from tests.factories import make_user
 
+pytestmark = pytest.mark.asvs(chapter="V6")
+
 
 def _fail(client, email, address="203.0.113.5"):
     return client.post(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal.certificates import services as completions
 from portal.extensions import db
 from portal.requests.models import ServiceRequest
-from tests.centres.helpers import make_centre_user, make_qualification
+from tests.approvals.helpers import make_centre_user, make_qualification
 from tests.factories import make_user
 
 

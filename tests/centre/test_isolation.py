@@ -10,7 +10,7 @@ import pytest
 from portal.approvals import services
 from portal.approvals.models import CentreDocument
 from portal.extensions import db
-from tests.centres.helpers import (
+from tests.approvals.helpers import (
     complete_application,
     make_centre_user,
     make_completion,

@@ -11,6 +11,12 @@ from portal import create_app
 from portal.extensions import db
 from tests.factories import make_user
 
+pytestmark = [
+    pytest.mark.asvs(chapter="V3"),
+    pytest.mark.asvs(chapter="V14"),
+    pytest.mark.asvs(chapter="V16"),
+]
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 

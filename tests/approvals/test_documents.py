@@ -13,7 +13,7 @@ from portal.approvals import documents, services
 from portal.approvals.models import CentreDocument
 from portal.extensions import db
 from portal.security import uploads
-from tests.centres.helpers import PDF, complete_application, make_centre_user
+from tests.approvals.helpers import PDF, complete_application, make_centre_user
 
 
 def _docx() -> bytes:

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -13,6 +14,8 @@ from portal.database import utcnow
 from portal.extensions import db
 from tests.conftest import PASSWORD
 from tests.factories import make_user
+
+pytestmark = [pytest.mark.asvs(chapter="V7"), pytest.mark.asvs(chapter="V3")]
 
 
 def _session_cookie(client):

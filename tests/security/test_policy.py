@@ -8,6 +8,8 @@ from portal.extensions import db
 from portal.security import policy
 from tests.factories import make_organisation, make_user
 
+pytestmark = pytest.mark.asvs(chapter="V8")
+
 
 @pytest.fixture
 def people(app):

@@ -16,7 +16,7 @@ from portal.certificates import csv_import
 from portal.certificates import services as completions
 from portal.certificates.models import Completion
 from portal.extensions import db
-from tests.centres.helpers import make_centre_user, make_completion, make_qualification
+from tests.approvals.helpers import make_centre_user, make_completion, make_qualification
 from tests.factories import make_user
 
 SIGNED_OFF = datetime(2026, 12, 10, 11, 0, tzinfo=UTC)  # Thursday 10 December 2026, 11am

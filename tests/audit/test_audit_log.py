@@ -13,6 +13,8 @@ from portal.settings import services as settings
 from tests.conftest import PASSWORD
 from tests.factories import make_user
 
+pytestmark = pytest.mark.asvs(chapter="V16")
+
 
 def _entries(action):
     return db.session.scalars(

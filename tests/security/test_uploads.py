@@ -12,6 +12,8 @@ from portal.security.uploads import (
     download_name,
 )
 
+pytestmark = pytest.mark.asvs(chapter="V5")
+
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32

@@ -17,8 +17,10 @@ from portal.inbound.attachments import Attachment as MailAttachment
 from portal.inbound.attachments import Refusal, check_attachment
 from portal.requests.models import Attachment, ServiceRequest
 from portal.security import uploads
-from tests.centres.helpers import make_centre_user
+from tests.approvals.helpers import make_centre_user
 from tests.requests.conftest import post_multipart
+
+pytestmark = pytest.mark.asvs(chapter="V5")
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -14,6 +14,8 @@ from portal.extensions import db
 from tests.conftest import PASSWORD
 from tests.factories import TOTP_SECRET, make_user, totp_code
 
+pytestmark = pytest.mark.asvs(chapter="V6")
+
 
 def _password_step(client, user, **extra):
     return client.post(

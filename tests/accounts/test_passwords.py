@@ -12,6 +12,8 @@ from portal.extensions import db
 from tests.conftest import PASSWORD, outbox_links
 from tests.factories import make_user
 
+pytestmark = [pytest.mark.asvs(chapter="V6"), pytest.mark.asvs(chapter="V11")]
+
 GOOD = "plum tractor orbit lantern"
 
 
