@@ -19,10 +19,8 @@ from portal.templating import london_today
 def _dashboard_requests() -> dict:
     user = current_user._get_current_object()
     return {
-        "open_requests": services.open_requests_for(user),
-        "closed_requests": services.recently_closed_for(user),
+        **live.requests_of(user.id)._asdict(),
         "state_url": url_for("visitor.live_state", key=live.state_key("u", user.id)),
-        "etag": live.etag_for_user(user.id),
         "poll_ms": live.poll_milliseconds(),
     }
 
