@@ -18,6 +18,7 @@ from flask import abort, flash, make_response, redirect, render_template, send_f
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.charter import format_london
@@ -26,7 +27,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.requests import files, live, services
 from portal.requests.forms import AcceptForm, DiscussForm, RatingForm, ReplyForm
-from portal.requests.models import ResolutionState, ServiceRequest, Status
+from portal.requests.models import RequestEvent, ResolutionState, ServiceRequest, Status
 from portal.security import policy
 
 ENDPOINTS = {
@@ -246,7 +247,10 @@ def render_confirmation(page: RequestPage):
 def own_request(side: str, reference: str) -> RequestPage:
     """The signed-in person's request (their own, or their organisation's), or 404: someone
     else's and a made-up one look the same. The policy decides; a refusal is audited."""
-    found = db.session.scalar(select(ServiceRequest).where(ServiceRequest.reference == reference))
+    # The timeline comes in the same query, each event with its files: not one query per event.
+    found = db.session.scalars(select(ServiceRequest).where(ServiceRequest.reference == reference)
+                               .options(joinedload(ServiceRequest.events)
+                                        .joinedload(RequestEvent.attachments))).unique().first()
     return open_page(found, side, {"reference": reference}, current_user._get_current_object())
 
 
