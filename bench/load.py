@@ -95,12 +95,12 @@ def seed(url: str, members: int = MEMBERS, quiet: bool = False) -> dict:
     from portal import create_app
     from portal.accounts.models import Membership, MemberStatus, Role, TwoFactor, User
     from portal.accounts.passwords import hash_password
+    from portal.clock import london_today
     from portal.database import utcnow
     from portal.extensions import db
     from portal.notify.models import OutboxMessage
     from portal.requests import live, services
     from portal.requests.models import ServiceRequest
-    from portal.templating import london_today
 
     started = time.monotonic()
     if url.startswith("postgresql"):

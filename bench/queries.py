@@ -53,10 +53,10 @@ def _member_with_requests(count: int, replies: int):
 
     from portal.accounts.models import Membership, Role, User
     from portal.accounts.passwords import hash_password
+    from portal.clock import london_today
     from portal.database import utcnow
     from portal.extensions import db
     from portal.requests import services
-    from portal.templating import london_today
 
     now = utcnow()
     n = db.session.query(User).count()

@@ -27,6 +27,7 @@ from portal.admin.forms import (
     target_field_name,
     targets_form,
 )
+from portal.clock import london_today
 from portal.extensions import db
 from portal.notify.models import (
     NEWS_TOPIC_LABELS,
@@ -39,7 +40,7 @@ from portal.notify.news import send_news, subscriber_counts
 from portal.notify.services import retry_message
 from portal.settings import services as settings_services
 from portal.settings.models import CalendarDay, PolicyVersion
-from portal.templating import london_date, london_today
+from portal.templating import london_date
 
 PAGE_SIZE = 25
 

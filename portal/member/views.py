@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from portal.clock import london_today
 from portal.extensions import db
 from portal.member import bp
 from portal.member.forms import NewsPreferencesForm
@@ -13,7 +14,6 @@ from portal.notify.news import set_news_topics, subscribed_topics
 from portal.requests import live, services
 from portal.requests.forms import MEMBER_FORMS, grade_choices
 from portal.requests.models import Kind
-from portal.templating import london_today
 
 
 def _dashboard_requests() -> dict:

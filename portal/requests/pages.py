@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask import abort, flash, make_response, redirect, render_template, send_file, url_for
 from flask_login import current_user
@@ -21,14 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
-from portal.charter import format_london
-from portal.charter.wording import london_year
-from portal.database import utcnow
 from portal.extensions import db
 from portal.requests import files, live, services
 from portal.requests.forms import AcceptForm, DiscussForm, RatingForm, ReplyForm
 from portal.requests.models import RequestEvent, ResolutionState, ServiceRequest, Status
 from portal.security import policy
+from portal.templating import when
 
 ENDPOINTS = {
     "member": "member.request_",
@@ -81,13 +78,6 @@ def open_page(found: ServiceRequest | None, side: str, url_args: dict,
 
 def _may_change(page: RequestPage) -> None:
     policy.check_or_404(page.request, "change", page.principal)
-
-
-def when(instant: datetime | None) -> str:
-    """London wording for an instant, with the year only when it is not this year."""
-    if instant is None:
-        return ""
-    return format_london(instant, with_year=london_year(instant) != london_year(utcnow()))
 
 
 def promise_summary(request: ServiceRequest) -> dict:

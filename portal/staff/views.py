@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from portal.accounts import absences as employer_services
 from portal.accounts.models import Membership, Organisation, OrgKind, Role, StaffAbsence, User
+from portal.clock import london_today
 from portal.extensions import db
 from portal.requests.models import KIND_LABELS, STATUS_LABELS
 from portal.staff import bp, queue
 from portal.staff.forms import AbsenceForm
-from portal.templating import london_today
 
 
 @bp.context_processor
