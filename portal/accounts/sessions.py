@@ -11,13 +11,14 @@ limit and ends 14 days after sign-in. Staff cannot choose "keep me signed in".
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, flash, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Role, User, UserSession
@@ -123,10 +124,7 @@ def load_user(identity: str) -> User | None:
     if not user_id.isdigit() or not isinstance(key, str) or not key:
         return None
     found = db.session.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == int(user_id), UserSession.key_hash == _hash(key))
-        .options(joinedload(User.membership))
+        _user_with_session(), {"user_id": int(user_id), "key_hash": _hash(key)}
     ).first()
     if found is None:
         return None
@@ -151,6 +149,17 @@ def load_user(identity: str) -> User | None:
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
     return user
+
+
+@functools.cache
+def _user_with_session():
+    # Built once per process (it runs on every signed-in request); the values are bound.
+    return (
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == bindparam("user_id"), UserSession.key_hash == bindparam("key_hash"))
+        .options(joinedload(User.membership))
+    )
 
 
 def _minutes_wording(minutes: int | None) -> str:
