@@ -8,7 +8,7 @@ Usage::
                          [--database-url postgresql+psycopg://postgres@127.0.0.1/portal_load]
                          [--throughput-seconds 30] [--sqlite-steps 10,25,50]
                          [--sqlite-step-seconds 60] [--no-sqlite] [--no-postgres] [--no-failover]
-                         [--members 2000] [--json FILE]
+                         [--single] [--members 2000] [--json FILE]
 
 What it does, in order:
 
@@ -36,6 +36,11 @@ What it does, in order:
    sent with what the sink received: none lost, none twice.
 6. **SQLite**: the same seed in a SQLite file (WAL), one instance (gunicorn, 2 workers), one
    worker, no Redis, no balancer; the journeys at each of ``--sqlite-steps`` users.
+
+``--single`` runs the PostgreSQL part on one portal instance and one baseline instance that the
+clients reach directly, over plain HTTP: no HAProxy (for a machine without it) and so no
+failover. Both sides lose the balancer's hop alike, so the throughput ratios still compare the
+portal with the baseline; they are not the same figures as a run through HAProxy.
 
 The bench raises the sign-in rate limit (``SIGN_IN_RATE_LIMIT=100000 per minute``) because
 every simulated person comes from 127.0.0.1: in production each has an address of their own.
@@ -90,12 +95,12 @@ def seed(url: str, members: int = MEMBERS, quiet: bool = False) -> dict:
     from portal import create_app
     from portal.accounts.models import Membership, MemberStatus, Role, TwoFactor, User
     from portal.accounts.passwords import hash_password
+    from portal.clock import london_today
     from portal.database import utcnow
     from portal.extensions import db
     from portal.notify.models import OutboxMessage
     from portal.requests import live, services
     from portal.requests.models import ServiceRequest
-    from portal.templating import london_today
 
     started = time.monotonic()
     if url.startswith("postgresql"):
@@ -488,24 +493,30 @@ def active_worker(procs: Processes, workers: list) -> subprocess.Popen | None:
 
 
 def postgres_run(args, workdir: Path, procs: Processes) -> dict:
-    print(f"== PostgreSQL: {args.database_url}", flush=True)
+    shape = "one instance each, no balancer" if args.single else "two instances behind HAProxy"
+    print(f"== PostgreSQL ({shape}): {args.database_url}", flush=True)
     seeded = seed(args.database_url, args.members)
     sink = start_sink()
     try:
-        lb_port, base_lb_port = free_port(), free_port()
-        web_ports, base_ports = [free_port(), free_port()], [free_port(), free_port()]
+        instances = 1 if args.single else 2
+        web_ports = [free_port() for _ in range(instances)]
+        base_ports = [free_port() for _ in range(instances)]
+        lb_port, base_lb_port = (web_ports[0], base_ports[0]) if args.single else (
+            free_port(), free_port())
+        scheme = "http" if args.single else "https"
         env = app_env(args.database_url, sink.port, f"http://127.0.0.1:{lb_port}",
-                      redis=True, behind_proxy=True)
+                      redis=True, behind_proxy=not args.single)
         web = [start_gunicorn(procs, f"web{i + 1}", "wsgi:app", p, env)
                for i, p in enumerate(web_ports)]
         for i, p in enumerate(base_ports):
             start_gunicorn(procs, f"baseline{i + 1}", "bench.baseline_app:app", p, env)
         for p in web_ports + base_ports:
             wait_http(f"http://127.0.0.1:{p}/healthz")
-        start_haproxy(procs, workdir, web_ports, base_ports, lb_port, base_lb_port)
-        wait_http(f"http://127.0.0.1:{lb_port}/healthz")
-        wait_http(f"http://127.0.0.1:{base_lb_port}/healthz")
-        time.sleep(4.5)  # both servers pass their first health checks
+        if not args.single:
+            start_haproxy(procs, workdir, web_ports, base_ports, lb_port, base_lb_port)
+            wait_http(f"http://127.0.0.1:{lb_port}/healthz")
+            wait_http(f"http://127.0.0.1:{base_lb_port}/healthz")
+            time.sleep(4.5)  # both servers pass their first health checks
         workers = [start_worker(procs, f"worker{i + 1}", env) for i in range(2)]
         results: dict = {"throughput": {}}
 
@@ -515,7 +526,7 @@ def postgres_run(args, workdir: Path, procs: Processes) -> dict:
             for target, port in (("baseline", base_lb_port), ("member dashboard", lb_port),
                                  ("member request page", lb_port)):
                 spec = client_spec(seeded, f"http://127.0.0.1:{port}", args.users,
-                                   args.throughput_seconds, 0, "closed", target)
+                                   args.throughput_seconds, 0, "closed", target, scheme)
                 result = run_client(workdir, f"closed-{target.replace(' ', '-')}", spec)
                 pages = summarise(result)
                 results["throughput"][target] = {"pages": pages, "errors": errors_of(result)}
@@ -557,10 +568,10 @@ def postgres_run(args, workdir: Path, procs: Processes) -> dict:
                     time.sleep(0.5)
 
         spec = client_spec(seeded, f"http://127.0.0.1:{lb_port}", args.users, args.duration,
-                           args.think)
+                           args.think, scheme=scheme)
         started = time.time()
         killer = None
-        if not args.no_failover:
+        if not (args.no_failover or args.single):
             killer = threading.Thread(target=fail_over, args=(started,), daemon=True)
             killer.start()
         result = run_client(workdir, "journeys", spec)
@@ -633,6 +644,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-failover", action="store_true")
+    parser.add_argument("--single", action="store_true",
+                        help="PostgreSQL on one instance each, reached directly (no HAProxy)")
     parser.add_argument("--json", help="also write every figure to this file")
     args = parser.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, load average "

@@ -357,11 +357,11 @@ def measure(app, iterations: int) -> None:
 
     from sqlalchemy import func, select, text
 
+    from portal.clock import london_today
     from portal.database import utcnow
     from portal.extensions import db
     from portal.requests.models import OPEN_STATUSES, ServiceRequest
     from portal.staff import report
-    from portal.templating import london_today
 
     with app.app_context():
         total = db.session.scalar(select(func.count(ServiceRequest.id)))

@@ -11,13 +11,14 @@ limit and ends 14 days after sign-in. Staff cannot choose "keep me signed in".
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, flash, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Role, User, UserSession
@@ -109,23 +110,32 @@ def _expiry_reason(row: UserSession, now: datetime) -> str | None:
 
 
 def load_user(identity: str) -> User | None:
-    """Flask-Login's user loader: the user only while their session row is good."""
+    """Flask-Login's user loader: the user only while their session row is good.
+
+    One query on every signed-in request: the user, this browser's session row and the
+    membership (which the member pages all show) come together. Nothing here commits: the
+    request's own commit (portal.transactions) records a session ended for its time or its
+    idleness, and the last-seen time, both on a response below 400 (the redirect to sign in
+    or any page). Should a 4xx answer roll that back, the row stays as unusable as if it had
+    been ended: its time is up whenever it is checked, and this browser has lost its key.
+    """
     user_id, _, token = identity.partition(":")
-    if not user_id.isdigit():
+    key = session.get("sid")
+    if not user_id.isdigit() or not isinstance(key, str) or not key:
         return None
-    # The membership comes in the same query: the member pages all show it.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.membership)])
-    if user is None or user.session_token != token or not user.is_enabled:
+    found = db.session.execute(
+        _user_with_session(), {"user_id": int(user_id), "key_hash": _hash(key)}
+    ).first()
+    if found is None:
         return None
-    row = current()
-    if row is None or row.user_id != user.id:
+    user, row = found
+    g.portal_session = row
+    if user.session_token != token or not user.is_enabled:
         return None
     now = utcnow()
     reason = _expiry_reason(row, now)
     if reason is not None:
-        if row.ended_at is None:
-            _end([row], reason)
-            db.session.commit()
+        _end([row], reason)
         session.pop("sid", None)
         if reason == "idle":
             flash(
@@ -137,12 +147,19 @@ def load_user(identity: str) -> User | None:
             flash("Your session had reached its time limit. Sign in again to carry on.", "info")
         return None
     if now - row.last_seen_at >= TOUCH_EVERY:
-        # Committed at once, before the view runs, so nothing of the view's goes with it.
-        db.session.execute(
-            update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now)
-        )
-        db.session.commit()
+        row.last_seen_at = now
     return user
+
+
+@functools.cache
+def _user_with_session():
+    # Built once per process (it runs on every signed-in request); the values are bound.
+    return (
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == bindparam("user_id"), UserSession.key_hash == bindparam("key_hash"))
+        .options(joinedload(User.membership))
+    )
 
 
 def _minutes_wording(minutes: int | None) -> str:

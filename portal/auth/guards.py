@@ -9,8 +9,10 @@ from portal.accounts import two_factor
 from portal.auth import bp
 
 # Pages a signed-in staff member without two-step sign-in may still reach: setting it up,
-# confirming their password to do so, and signing out.
-_SETUP_ENDPOINTS = {"auth.two_factor_setup", "auth.confirm_identity", "auth.logout", "static"}
+# confirming their password to do so, and signing out; and the live state URL, which
+# reveals only a version tag and is answered without loading the user (requests/live.py).
+_SETUP_ENDPOINTS = {"auth.two_factor_setup", "auth.confirm_identity", "auth.logout", "static",
+                    "visitor.live_state"}
 
 
 @bp.before_app_request

@@ -23,10 +23,10 @@ from portal.certificates import services as completions
 from portal.certificates.forms import CompletionForm, TrackerFilterForm, UploadCompletionsForm
 from portal.certificates.models import Completion
 from portal.charter import POSTAGE_LABELS
+from portal.clock import london_today
 from portal.database import utcnow
 from portal.extensions import db
 from portal.security import policy
-from portal.templating import london_today
 
 #: How many rejected rows an upload report lists in full.
 REPORT_LIMIT = 1000

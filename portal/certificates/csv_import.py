@@ -32,9 +32,9 @@ from portal.certificates.services import (
     normalise_learner_ref,
     require_approved,
 )
+from portal.clock import london_today
 from portal.database import utcnow
 from portal.extensions import db
-from portal.templating import london_today
 
 MAX_CSV_ROWS = 20_000
 

@@ -20,10 +20,10 @@ from portal.accounts.models import Organisation, OrgKind, User
 from portal.approvals.models import Qualification, centre_qualification
 from portal.approvals.services import CentreError
 from portal.certificates.models import AWAITING_DISPATCH, CertificateStatus, Completion
+from portal.clock import london_today
 from portal.database import utcnow
 from portal.extensions import db
 from portal.settings.services import current_policy, get_calendar, promises_for
-from portal.templating import london_today
 
 PROMISE = "certificate"
 NAME_MAX = 120

@@ -11,9 +11,8 @@ House style, used everywhere so screens, emails and reports agree:
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from .calendar import LONDON
 
 _MONTHS = (
     "January",

@@ -14,10 +14,10 @@ from portal.approvals import documents, services
 from portal.approvals.models import CentreApplication, Qualification
 from portal.certificates import services as completions
 from portal.certificates.models import Completion
+from portal.clock import london_today
 from portal.database import utcnow
 from portal.demo.people import DEMO_PASSWORD, demo_user, name_at
 from portal.extensions import db
-from portal.templating import london_today
 
 QUALIFICATIONS = [
     ("CSC-201", "Certificate in Customer Service", 2),

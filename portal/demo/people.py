@@ -22,9 +22,9 @@ from portal.accounts.models import (
     User,
 )
 from portal.accounts.passwords import hash_password
+from portal.clock import london_today
 from portal.database import utcnow
 from portal.extensions import db
-from portal.templating import london_today
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo sign-in, refused in production
 # Staff and administrators must use two-step sign-in; the demo ones share this published

@@ -9,13 +9,13 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from portal.accounts.models import Organisation, OrgKind, Role, User
+from portal.clock import london_today
 from portal.database import utcnow
 from portal.demo.people import name_at
 from portal.extensions import db
 from portal.requests import services
 from portal.settings.services import get_calendar
 from portal.staff.models import ReusableReply
-from portal.templating import london_today
 
 
 def seed_member_requests(member: User, applicant: User, staff: User) -> None:

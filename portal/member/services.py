@@ -8,9 +8,9 @@ from datetime import date
 from flask import current_app
 
 from portal.accounts.models import User
+from portal.requests import live
 from portal.requests.forms import MEMBER_FORMS, RequestForm, grade_choices
 from portal.requests.models import Kind
-from portal.requests.queries import open_requests_for, recently_closed_for
 
 
 def membership_summary(user: User, today: date) -> dict:
@@ -29,9 +29,9 @@ def membership_summary(user: User, today: date) -> dict:
 
 
 def request_lists(user: User) -> dict:
-    """The member's open requests, soonest due first, and the last few closed ones."""
-    return {"open_requests": open_requests_for(user),
-            "closed_requests": recently_closed_for(user)}
+    """The member's open requests, soonest due first, the last few closed ones, and the live
+    tag their state URL compares them by, all from one query."""
+    return live.requests_of(user.id)._asdict()
 
 
 def allowed_forms(user: User) -> dict[str, type[RequestForm]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal.clock import london_today
 from portal.member import bp
 from portal.member import services as member_services
 from portal.member.forms import NewsPreferencesForm
@@ -12,7 +13,6 @@ from portal.notify.news import set_news_topics, subscribed_topics
 from portal.requests import live, services
 from portal.requests.forms import grade_choices
 from portal.requests.models import Kind
-from portal.templating import london_today
 
 
 def _dashboard_requests() -> dict:
@@ -20,7 +20,6 @@ def _dashboard_requests() -> dict:
     return {
         **member_services.request_lists(user),
         "state_url": url_for("visitor.live_state", key=live.state_key("u", user.id)),
-        "etag": live.etag_for_user(user.id),
         "poll_ms": live.poll_milliseconds(),
     }
 

@@ -7,7 +7,7 @@ import calendar
 import io
 import json
 import zipfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import delete, or_, select, update
@@ -16,7 +16,7 @@ from portal.accounts import sessions
 from portal.accounts.models import AuthToken, RecoveryCode, TwoFactor, User, UserSession
 from portal.audit.models import AuditEntry
 from portal.audit.services import record as audit
-from portal.charter import LONDON
+from portal.clock import london_today
 from portal.database import utcnow
 from portal.extensions import db
 from portal.privacy.models import ErasureRequest
@@ -175,7 +175,7 @@ def request_erasure(user: User, reason: str = "") -> ErasureRequest:
     """Record a person's request to be erased, due one calendar month from today (London)."""
     if open_request(user) is not None:
         raise PrivacyError("You have already asked us to erase your data.")
-    today = datetime.now(LONDON).date()
+    today = london_today()
     row = ErasureRequest(user=user, due_on=one_calendar_month_after(today), reason=reason.strip())
     db.session.add(row)
     db.session.flush()
@@ -234,7 +234,7 @@ def carry_out_erasure(row: ErasureRequest, staff: User) -> None:
 
 
 def overdue(row: ErasureRequest) -> bool:
-    return row.status == "open" and datetime.now(LONDON).date() > row.due_on
+    return row.status == "open" and london_today() > row.due_on
 
 
 

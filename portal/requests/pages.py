@@ -12,21 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask import abort, flash, make_response, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
-from portal.charter import format_london
-from portal.charter.wording import london_year
-from portal.database import utcnow
 from portal.extensions import db
 from portal.requests import files, live, services
 from portal.requests.forms import AcceptForm, DiscussForm, RatingForm, ReplyForm
-from portal.requests.models import ResolutionState, ServiceRequest, Status
+from portal.requests.models import RequestEvent, ResolutionState, ServiceRequest, Status
 from portal.security import policy
+from portal.templating import when
 
 ENDPOINTS = {
     "member": "member.request_",
@@ -79,13 +77,6 @@ def open_page(found: ServiceRequest | None, side: str, url_args: dict,
 
 def _may_change(page: RequestPage) -> None:
     policy.check_or_404(page.request, "change", page.principal)
-
-
-def when(instant: datetime | None) -> str:
-    """London wording for an instant, with the year only when it is not this year."""
-    if instant is None:
-        return ""
-    return format_london(instant, with_year=london_year(instant) != london_year(utcnow()))
 
 
 def promise_summary(request: ServiceRequest) -> dict:
@@ -244,7 +235,10 @@ def render_confirmation(page: RequestPage):
 def own_request(side: str, reference: str) -> RequestPage:
     """The signed-in person's request (their own, or their organisation's), or 404: someone
     else's and a made-up one look the same. The policy decides; a refusal is audited."""
-    found = db.session.scalar(select(ServiceRequest).where(ServiceRequest.reference == reference))
+    # The timeline comes in the same query, each event with its files: not one query per event.
+    found = db.session.scalars(select(ServiceRequest).where(ServiceRequest.reference == reference)
+                               .options(joinedload(ServiceRequest.events)
+                                        .joinedload(RequestEvent.attachments))).unique().first()
     return open_page(found, side, {"reference": reference}, current_user._get_current_object())
 
 

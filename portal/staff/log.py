@@ -6,11 +6,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.models import User
+from portal.clock import london_today
 from portal.extensions import db
 from portal.staff import bp
 from portal.staff import services as staff_services
 from portal.staff.forms import LogContactForm
-from portal.templating import london_today
 
 
 def _chosen_person(value: str | None) -> User | None:

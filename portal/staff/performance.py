@@ -17,13 +17,13 @@ from werkzeug.routing import BuildError
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional
 
+from portal.clock import london_today
 from portal.csvsafe import safe_cell
 from portal.database import utcnow
 from portal.extensions import db
 from portal.requests.models import ServiceRequest
 from portal.settings.services import get_calendar
 from portal.staff import bp, charts, missed, report
-from portal.templating import london_today
 
 
 class PeriodForm(FlaskForm):

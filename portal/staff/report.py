@@ -20,16 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select
 
-from portal.charter import format_date
+from portal.charter import LONDON, format_date
 from portal.extensions import db
 from portal.requests.models import ServiceRequest
 from portal.settings.services import current_promises
 
-LONDON = ZoneInfo("Europe/London")
 PERIOD_KINDS = {"week": "Week", "month": "Month", "quarter": "Quarter", "range": "Date range"}
 #: A custom range is capped so one page view cannot ask the database for decades.
 MAX_RANGE_DAYS = 3 * 366

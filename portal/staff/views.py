@@ -6,11 +6,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts import absences
+from portal.clock import london_today
 from portal.requests.models import KIND_LABELS, STATUS_LABELS
 from portal.staff import bp, queue
 from portal.staff import services as staff_services
 from portal.staff.forms import AbsenceForm
-from portal.templating import london_today
 
 
 @bp.context_processor

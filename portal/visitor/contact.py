@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import (
     abort,
     make_response,
@@ -14,32 +12,11 @@ from flask import (
     url_for,
 )
 
-from portal.charter import DEFAULT_PROMISES
 from portal.extensions import db
 from portal.requests import live, pages, services
 from portal.requests.forms import VISITOR_FORMS
 from portal.requests.models import ServiceRequest
 from portal.visitor import bp
-
-
-@bp.app_template_filter("when")
-def when_filter(instant):
-    return pages.when(instant)
-
-
-@bp.app_template_filter("promise_action")
-def promise_action_filter(code: str) -> str:
-    """"reply", "call you back": the verb of a promise, for "We will ... by ..."."""
-    return DEFAULT_PROMISES[code].action
-
-
-@bp.app_template_filter("iso_when")
-def iso_when_filter(text):
-    """An instant stored as ISO text in an event's data, in London words."""
-    try:
-        return pages.when(datetime.fromisoformat(text)) if text else ""
-    except ValueError:
-        return ""
 
 
 @bp.route("/contact")

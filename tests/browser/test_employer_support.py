@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from portal.accounts.absences import add_absence
 from portal.accounts.models import User
+from portal.clock import london_today
 from portal.demo import DEMO_PASSWORD
 from portal.extensions import db
 from portal.requests import services
 from portal.requests.models import ServiceRequest
-from portal.templating import london_today
 
 
 def _sign_in(page, email: str) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from portal.clock import london_today
 from portal.extensions import db
 from portal.requests.models import ServiceRequest
 from portal.settings.services import current_policy, get_calendar
 from portal.staff import report
-from portal.templating import london_today
 from tests.browser.helpers import sign_in
 
 
