@@ -88,7 +88,11 @@ def require_editable(application: CentreApplication) -> None:
 
 
 def save_step(application: CentreApplication, step: str, values: dict) -> None:
-    """Save one step's answers (complete or not: a draft may be saved half-done)."""
+    """Save one step's answers (complete or not: a draft may be saved half-done); the
+    qualifications step chooses from the catalogue."""
+    if step == "qualifications":
+        set_qualifications(application, values.get("qualifications") or [])
+        return
     require_editable(application)
     for name in STEP_FIELDS[step]:
         if name in values:

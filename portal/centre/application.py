@@ -114,6 +114,11 @@ def _step_form(form_class, step: str, application):
     return form
 
 
+SAVED_FOR_LATER = (
+    "Your answers are saved. You can come back and finish the application at any time."
+)
+
+
 @bp.route("/application/step/<step>", methods=["GET", "POST"])
 def application_step(step: str):
     form_class = STEP_FORMS.get(step)
@@ -125,15 +130,9 @@ def application_step(step: str):
         return redirect(url_for("centre.application"))
     form = _step_form(form_class, step, application)
     if form.validate_on_submit():
-        if step == "qualifications":
-            services.set_qualifications(application, form.qualifications.data or [])
-        else:
-            services.save_step(application, step, form.values())
+        services.save_step(application, step, form.values())
         if form.save_draft.data:
-            flash(
-                "Your answers are saved. You can come back and finish the application at any time.",
-                "success",
-            )
+            flash(SAVED_FOR_LATER, "success")
             return redirect(url_for("centre.application"))
         return redirect(_next_step(step))
     return render_template(

@@ -165,6 +165,22 @@ def completion_for_organisation(
 # -- staff: sign-off and the certificate's journey -------------------------------------------------
 
 
+#: Certificates that have been posted (or came back) can be reprinted.
+REPRINTABLE = (CertificateStatus.DISPATCHED.value, CertificateStatus.RETURNED.value)
+
+
+def reprintable_completion(organisation: Organisation | None,
+                           completion_id: int) -> Completion | None:
+    """The approved centre's own posted (or returned) certificate, which it may ask us to
+    reprint; None for anything else, so the page answers 404."""
+    if organisation is None or not organisation.is_approved:
+        return None
+    completion = completion_for_organisation(completion_id, organisation.id)
+    if completion is None or completion.status not in REPRINTABLE:
+        return None
+    return completion
+
+
 def sign_off(completions: list[Completion], staff: User, now: datetime | None = None) -> int:
     """Verify and sign off completions: each starts its ``certificate`` clock (CHARTER §4).
 

@@ -50,3 +50,15 @@ def allowed_forms(user: User) -> dict[str, type[RequestForm]]:
             continue
         allowed[slug] = form_class
     return allowed
+
+
+def new_request_form(form_class: type[RequestForm], user: User) -> RequestForm:
+    """The form bound to this request: an upgrade offers only the grades above the member's
+    own, an application every grade, and a callback starts with the number we hold."""
+    form = form_class()
+    if "grade" in form:
+        above = user.membership.grade if form.kind == Kind.UPGRADE else None
+        form.grade.choices = grade_choices(current_app.config["MEMBER_GRADES"], above)
+    if form.kind == Kind.CALLBACK and not form.is_submitted():
+        form.phone.data = user.phone
+    return form

@@ -9,10 +9,8 @@ from portal.clock import london_today
 from portal.member import bp
 from portal.member import services as member_services
 from portal.member.forms import NewsPreferencesForm
-from portal.notify.news import set_news_topics, subscribed_topics
+from portal.membership.news import set_news_topics, subscribed_topics
 from portal.requests import live, services
-from portal.requests.forms import grade_choices
-from portal.requests.models import Kind
 
 
 def _dashboard_requests() -> dict:
@@ -63,13 +61,7 @@ def new_request_form(slug: str):
     if form_class is None:
         abort(404)
     user = current_user._get_current_object()
-    form = form_class()
-    grades = current_app.config["MEMBER_GRADES"]
-    if "grade" in form:
-        above = user.membership.grade if form.kind == Kind.UPGRADE else None
-        form.grade.choices = grade_choices(grades, above)
-    if form.kind == Kind.CALLBACK and not form.is_submitted():
-        form.phone.data = user.phone
+    form = member_services.new_request_form(form_class, user)
     if form.validate_on_submit():
         subject, body, details = form.values()
         made = services.submit_once(

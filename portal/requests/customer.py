@@ -102,3 +102,4 @@ def rate_service(request: ServiceRequest, rating: int, comment: str = "",
     )
     db.session.flush()
     return event
+

@@ -339,3 +339,24 @@ def find_by_private_token(token: str, now: datetime | None = None) -> ServiceReq
     ):
         return None
     return request
+
+
+def submit_reprint(completion, requester: User, body: str, details: dict,
+                   submission_key: str | None) -> ServiceRequest:
+    """A reprint of a posted certificate (lost, damaged, wrong details) as a request of its
+    own, on the centre's list and in the staff queue; sent twice, it is made once."""
+    details = dict(details, completion_id=completion.id,
+                   certificate_number=completion.certificate_number,
+                   learner_name=completion.learner_name,
+                   qualification=completion.qualification.title)
+    reason = details["reason_words"].split(" (")[0].lower()
+    return submit_once(
+        Kind.REPRINT,
+        subject=f"Reprint of {completion.certificate_number} for "
+        f"{completion.learner_name} ({reason})",
+        body=body,
+        requester=requester,
+        details=details,
+        submission_key=submission_key,
+        organisation=requester.organisation,
+    )
