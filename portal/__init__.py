@@ -44,7 +44,7 @@ def create_app(config: str | type[Config] | dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    import portal.all_models  # noqa: F401 - register every table on the metadata
+    import portal.registry  # noqa: F401 - every area's tables, access rules and data parts
     from portal.extensions import csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
@@ -78,9 +78,9 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal import admin, auth, centre, employer, member, notify, staff, visitor
+    from portal import admin, auth, centre, employer, member, staff, visitor
 
-    for module in (visitor, auth, member, employer, centre, staff, admin, notify):
+    for module in (visitor, auth, member, employer, centre, staff, admin):
         app.register_blueprint(module.bp)
 
 

@@ -24,7 +24,7 @@ def my_data():
             headers={"Content-Disposition": f'attachment; filename="my-data-{stamp}.zip"'},
         )
     return render_template(
-        "privacy/my_data.html", form=form, pending=services.open_request(current_user)
+        "auth/my_data/my_data.html", form=form, pending=services.open_request(current_user)
     )
 
 
@@ -35,5 +35,5 @@ def request_erasure():
     form = ErasureForm()
     if existing is None and form.validate_on_submit():
         row = services.request_erasure(current_user._get_current_object(), form.reason.data or "")
-        return render_template("privacy/erasure_requested.html", row=row)
-    return render_template("privacy/erase.html", form=form, existing=existing)
+        return render_template("auth/my_data/erasure_requested.html", row=row)
+    return render_template("auth/my_data/erase.html", form=form, existing=existing)

@@ -19,7 +19,7 @@ def erasure_requests():
         select(ErasureRequest).order_by(ErasureRequest.status, ErasureRequest.due_on)
     ).all()
     return render_template(
-        "privacy/staff_requests.html", rows=rows, overdue=services.overdue, form=CarryOutForm()
+        "staff/erasure_requests.html", rows=rows, overdue=services.overdue, form=CarryOutForm()
     )
 
 

@@ -25,4 +25,4 @@ def centre_application_start():
         # The same page whether or not the address was already registered.
         return render_template("auth/verify_pending.html", email=form.email.data.strip())
     promise = current_promises()[services.PROMISE]
-    return render_template("public/centre_start.html", form=form, promise=promise)
+    return render_template("visitor/centre_start.html", form=form, promise=promise)

@@ -15,7 +15,7 @@ from portal.visitor import bp
 
 @bp.route("/")
 def home():
-    return render_template("public/home.html")
+    return render_template("visitor/home.html")
 
 
 @bp.route("/dashboard")
@@ -43,7 +43,7 @@ def charter():
 
     promises = current_promises()
     return render_template(
-        "public/charter.html",
+        "visitor/charter.html",
         promises=[promises[code] for code in PROMISE_ORDER],
         settings=office_settings(),
     )

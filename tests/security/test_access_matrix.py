@@ -139,7 +139,7 @@ NOT_OBJECT_ROUTES = {
     "auth.reset_password": "the token is the credential; tests/auth/test_auth.py",
     "auth.verify_email": "the token is the credential; tests/auth/test_auth.py",
     "auth.end_session": "test_v7_5_2_a_user_can_end_one_other_session_but_not_someone_elses",
-    "notify.unsubscribe": "the token is the credential; tests/notify",
+    "visitor.unsubscribe": "the token is the credential; tests/notify",
     "visitor.contact_form": "a form's name, public",
     "visitor.live_state": "an opaque version number, no data (portal/requests/live.py)",
     "member.new_request_form": "a form's name",
