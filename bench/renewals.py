@@ -66,7 +66,7 @@ def main() -> None:
     from portal.charter import LONDON
     from portal.extensions import db
     from portal.jobs.runner import run_job
-    from portal.notify.renewals import renewal_reminders
+    from portal.membership.renewals import renewal_reminders
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url})
     now = datetime.now(UTC)

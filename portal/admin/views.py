@@ -28,8 +28,8 @@ from portal.admin.forms import (
 )
 from portal.clock import london_today
 from portal.extensions import db
+from portal.membership.news import recent_news, send_news, subscriber_counts
 from portal.notify.models import NEWS_TOPIC_LABELS, OUTBOX_STATUSES, NewsTopic, OutboxMessage
-from portal.notify.news import recent_news, send_news, subscriber_counts
 from portal.notify.services import outbox_counts, outbox_page, retry_message
 from portal.settings import services as settings_services
 from portal.settings.models import CalendarDay

@@ -23,7 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from portal.charter import LONDON
 from portal.jobs.mail import send_outbox
 from portal.jobs.watch import certificates, charter_watch, regular_updates
-from portal.notify.renewals import renewal_reminders
+from portal.membership.renewals import renewal_reminders
 
 TriggerFactory = Callable[[dict], BaseTrigger]
 

@@ -47,8 +47,18 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     return user_id, topic
 
 
+def find_unsubscribe(token: str) -> tuple[int, str, str] | None:
+    """The member id, topic and the topic in words that an unsubscribe link names, or None
+    when the link was not signed by us or its member no longer exists."""
+    found = read_unsubscribe_token(token)
+    if found is None or db.session.get(User, found[0]) is None:
+        return None
+    user_id, topic = found
+    return user_id, topic, NEWS_TOPIC_LABELS[NewsTopic(topic)]
+
+
 def unsubscribe_url(user_id: int, topic: str) -> str:
-    return external_url("notify.unsubscribe", token=unsubscribe_token(user_id, topic))
+    return external_url("visitor.unsubscribe", token=unsubscribe_token(user_id, topic))
 
 
 def subscribed_topics(user: User) -> set[str]:

@@ -34,7 +34,7 @@ def test_member_chooses_news_and_unsubscribes_in_one_click(
 
     with live_server.app.app_context():
         from portal.accounts.models import User
-        from portal.notify.news import unsubscribe_url
+        from portal.membership.news import unsubscribe_url
 
         user_id = db.session.scalar(select(User.id).where(User.email == "member@demo.test"))
         link = unsubscribe_url(user_id, "events")

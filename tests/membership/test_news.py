@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.notify.models import NewsItem, NewsSubscription, OutboxMessage
-from portal.notify.news import (
+from portal.membership.news import (
     read_unsubscribe_token,
     send_news,
     set_news_topics,
     subscribed_topics,
     unsubscribe_token,
 )
+from portal.notify.models import NewsItem, NewsSubscription, OutboxMessage
 from tests.factories import make_user
 
 

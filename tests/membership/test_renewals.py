@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.jobs.runner import run_job
+from portal.membership.renewals import queue_renewal_reminders, renewal_key, renewal_reminders
 from portal.notify.models import OutboxMessage
-from portal.notify.renewals import queue_renewal_reminders, renewal_key, renewal_reminders
 from portal.settings.services import change_targets
 from tests.factories import make_user
 
