@@ -22,8 +22,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.accounts.forms import EmailAddress
 from portal.accounts.models import ROLE_LABELS, Role
-from portal.auth.forms import EmailAddress
 from portal.notify.models import NEWS_TOPIC_LABELS
 
 CALENDAR_KINDS = [

@@ -28,7 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.auth.forms import EmailAddress, email_field, new_password_fields
+from portal.accounts.forms import EmailAddress, email_field, new_password_fields
 from portal.phones import PhoneNumber
 
 

@@ -2,106 +2,15 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import BooleanField, HiddenField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
 
-from portal.accounts.passwords import PASSWORD_MAX, PASSWORD_MIN, password_problem
-
-
-class PasswordPolicy:
-    """Applies the password policy (portal.accounts.passwords.password_problem) to a new password.
-
-    The person's email address and name come from the form's own fields when it has them
-    (registration), else from ``form.account`` (the signed-in user, or the user a reset link
-    belongs to), which the view sets before validating.
-    """
-
-    def __call__(self, form, field) -> None:
-        if not field.data:
-            return
-        account = getattr(form, "account", None)
-        email = form.email.data if "email" in form else getattr(account, "email", None)
-        name = form.full_name.data if "full_name" in form else getattr(account, "full_name", None)
-        problem = password_problem(field.data, email=email, name=name)
-        if problem:
-            raise ValidationError(problem)
-
-
-def new_password_validators():
-    return [DataRequired(message="Enter a new password."), PasswordPolicy()]
-
-
-def new_password_fields(*, first_time: bool = False) -> tuple[PasswordField, PasswordField]:
-    """A new password under the policy and the same typed again: the one pair every form
-    that sets a password uses (``password, confirm = new_password_fields()``).
-    ``first_time`` words it for someone creating an account."""
-    if first_time:
-        labels = ("Create a password", "Type the password again", "Type your password again.")
-        hint = f"At least {PASSWORD_MIN} characters. A few unrelated words work well."
-    else:
-        labels = ("New password", "Type the new password again", "Type your new password again.")
-        hint = f"At least {PASSWORD_MIN} characters."
-    password = PasswordField(
-        labels[0],
-        validators=new_password_validators(),
-        description=hint,
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        labels[1],
-        validators=[
-            DataRequired(message=labels[2]),
-            EqualTo("password", message="The two passwords do not match."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
-    return password, confirm
-
-
-def current_password_field(
-    label: str = "Password", message: str = "Enter your password."
-) -> PasswordField:
-    """The password a person already has, to sign in or to prove it is them."""
-    return PasswordField(
-        label,
-        validators=[
-            DataRequired(message=message),
-            Length(max=PASSWORD_MAX, message="That password is too long."),
-        ],
-        render_kw={"autocomplete": "current-password"},
-    )
-
-
-class EmailAddress:
-    """Checks an email address's shape, without DNS look-ups.
-
-    ``test_environment`` lets the reserved ``.test`` domain through, which the demo and
-    test accounts use; every other special-use domain is still refused.
-    """
-
-    message = "Enter an email address in the right format, like name@example.com."
-
-    def __call__(self, form, field) -> None:
-        if not field.data:
-            return
-        try:
-            validate_email(field.data.strip(), check_deliverability=False, test_environment=True)
-        except EmailNotValidError:
-            raise ValidationError(self.message) from None
-
-
-def email_field(label: str = "Email address") -> EmailField:
-    return EmailField(
-        label,
-        validators=[
-            DataRequired(message="Enter your email address."),
-            Length(max=254, message="Email address must be 254 characters or fewer."),
-            EmailAddress(),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
-    )
+from portal.accounts.forms import (
+    current_password_field,
+    email_field,
+    new_password_fields,
+)
 
 
 class LoginForm(FlaskForm):

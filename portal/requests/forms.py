@@ -27,7 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.auth.forms import EmailAddress
+from portal.accounts.forms import EmailAddress
 from portal.phones import PhoneNumber
 from portal.requests import files
 from portal.requests.models import Kind

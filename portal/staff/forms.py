@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
-from portal.auth.forms import EmailAddress
+from portal.accounts.forms import EmailAddress
 from portal.requests.forms import BODY_MAX, PhoneNumber, _attachments
 
 
