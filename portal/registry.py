@@ -1,14 +1,23 @@
-"""Imports every area's models so the metadata (and Alembic) sees all tables."""
+"""Everything each area registers, imported once by ``create_app``: its tables (so the
+metadata and Alembic see them all), its access rules (``rules.py``, for
+``portal.security.policy``) and its part of the personal-data export and erasure
+(``privacy.py``, for ``portal.privacy``)."""
 
 from portal.accounts import models as accounts  # noqa: F401
-from portal.accounts import models as auth  # noqa: F401
-from portal.approvals import models as centres  # noqa: F401
+from portal.accounts import rules as accounts_rules  # noqa: F401
+from portal.approvals import models as approvals  # noqa: F401
+from portal.approvals import rules as approvals_rules  # noqa: F401
 from portal.audit import models as audit  # noqa: F401
+from portal.certificates import models as certificates  # noqa: F401
+from portal.certificates import privacy as certificates_privacy  # noqa: F401
+from portal.certificates import rules as certificates_rules  # noqa: F401
 from portal.inbound import models as inbound  # noqa: F401
 from portal.jobs import models as jobs  # noqa: F401
 from portal.notify import models as notify  # noqa: F401
 from portal.privacy import models as privacy  # noqa: F401
 from portal.requests import models as requests  # noqa: F401
+from portal.requests import privacy as requests_privacy  # noqa: F401
+from portal.requests import rules as requests_rules  # noqa: F401
 from portal.security import models as security  # noqa: F401
 from portal.settings import models as settings  # noqa: F401
 from portal.staff import models as staff  # noqa: F401

@@ -235,10 +235,3 @@ def carry_out_erasure(row: ErasureRequest, staff: User) -> None:
 
 def overdue(row: ErasureRequest) -> bool:
     return row.status == "open" and london_today() > row.due_on
-
-
-
-
-# The requests and centres areas' exporters and erasers (registered on import).
-from portal.certificates import privacy as _centres  # noqa: E402,F401
-from portal.requests import privacy as _requests  # noqa: E402,F401
