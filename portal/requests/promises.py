@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
 from portal.charter import DEFAULT_PROMISES, extend_for_pause, update_due
-from portal.extensions import db
 from portal.requests.models import (
     OPEN_STATUSES,
     EventKind,
@@ -24,8 +23,7 @@ from portal.requests.models import (
     Status,
 )
 from portal.requests.timeline import record_event
-from portal.settings.models import PolicyVersion
-from portal.settings.services import get_calendar, office_settings, promises_for
+from portal.settings.services import get_calendar, office_settings, promises_of_version
 
 
 def next_due(request: ServiceRequest) -> datetime | None:
@@ -66,8 +64,7 @@ def _keep_next_due(session, _context, _instances) -> None:
 
 def promise_of(request: ServiceRequest):
     """The promise this request was made under, with the targets of its policy version."""
-    version = db.session.get(PolicyVersion, request.policy_version_id)
-    return promises_for(version)[request.promise_code]
+    return promises_of_version(request.policy_version_id)[request.promise_code]
 
 
 def resolution_instant(day: date) -> datetime:

@@ -168,6 +168,17 @@ def promises_for(version: PolicyVersion) -> dict[str, Promise]:
     return build_promises(version.targets)
 
 
+def promises_of_version(version_id: int) -> dict[str, Promise]:
+    """The promises of one policy version, read once per app. A version is never edited (a
+    change of targets adds a new one, CHARTER.md section 5), so what was read stays true;
+    a request page therefore costs no query for its promise."""
+    known = current_app.extensions.setdefault("promises_by_version", {})
+    found = known.get(version_id)
+    if found is None:
+        found = known[version_id] = promises_for(db.session.get(PolicyVersion, version_id))
+    return found
+
+
 def current_promises() -> dict[str, Promise]:
     return promises_for(current_policy())
 
