@@ -54,6 +54,20 @@ def _issue_token(user: User, purpose: str, lifetime: timedelta) -> tuple[str, Au
     return token, record
 
 
+def tell_already_registered(existing: User) -> None:
+    """Someone tried to register an address that has an account: email its owner how to sign
+    in or reset their password, and tell the form nothing, so it never reveals who has one."""
+    queue_email(
+        f"already-registered:{existing.id}:{secrets.token_hex(8)}",
+        existing.email,
+        "You already have an account",
+        "already_registered",
+        user=existing,
+        reset_url=external_url("auth.forgot_password"),
+        sign_in_url=external_url("auth.login"),
+    )
+
+
 def register_member(full_name: str, email: str, password: str) -> User:
     """Create an applicant's account and email an address check (CHARTER.md §4 applicants).
 
@@ -64,15 +78,7 @@ def register_member(full_name: str, email: str, password: str) -> User:
     email = normalise_email(email)
     existing = find_user_by_email(email)
     if existing is not None:
-        queue_email(
-            f"already-registered:{existing.id}:{secrets.token_hex(8)}",
-            existing.email,
-            "You already have an account",
-            "already_registered",
-            user=existing,
-            reset_url=external_url("auth.forgot_password"),
-            sign_in_url=external_url("auth.login"),
-        )
+        tell_already_registered(existing)
         return existing
     grade = current_app.config["MEMBER_GRADES"][0][0]
     user = User(

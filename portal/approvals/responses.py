@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import Response, abort, request, send_file
+from flask import Response, request
 
+from portal import stored_files
 from portal.approvals.documents import document_path
 from portal.approvals.models import CentreDocument
 
@@ -14,19 +15,8 @@ from portal.approvals.models import CentreDocument
 def send_document(document: CentreDocument) -> Response:
     """A stored document as a download, never displayed inline: the browser gets the type we
     detected from its bytes and is told not to guess another."""
-    path = document_path(document)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.original_name,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return stored_files.download(document_path(document), document.content_type,
+                                 document.original_name)
 
 
 def live_json(payload: dict) -> Response:

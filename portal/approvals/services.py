@@ -10,7 +10,6 @@ against the promise in :mod:`portal.approvals.queue`. Services flush; the reques
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import insert, select
@@ -18,7 +17,12 @@ from sqlalchemy import insert, select
 from portal import charter
 from portal.accounts.models import Organisation, OrgKind, Role, User
 from portal.accounts.passwords import hash_password
-from portal.accounts.sign_in import find_user_by_email, normalise_email, send_verification
+from portal.accounts.sign_in import (
+    find_user_by_email,
+    normalise_email,
+    send_verification,
+    tell_already_registered,
+)
 from portal.approvals.models import (
     ApplicationEvent,
     ApplicationStatus,
@@ -345,15 +349,7 @@ def register_centre_applicant(
     email = normalise_email(email)
     existing = find_user_by_email(email)
     if existing is not None:
-        queue_email(
-            f"already-registered:{existing.id}:{secrets.token_hex(8)}",
-            existing.email,
-            "You already have an account",
-            "already_registered",
-            user=existing,
-            reset_url=external_url("auth.forgot_password"),
-            sign_in_url=external_url("auth.login"),
-        )
+        tell_already_registered(existing)
         return existing
     organisation = Organisation(
         kind=OrgKind.CENTRE.value, name=organisation_name.strip(), is_approved=False

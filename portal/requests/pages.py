@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import abort, flash, make_response, redirect, render_template, send_file, url_for
+from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal import stored_files
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.requests import files, live, services
@@ -205,19 +206,8 @@ def download(page: RequestPage, attachment_id: int):
     """An attachment of this request, always as a download and never sniffed as a page."""
     attachment = next((a for a in page.request.attachments if a.id == attachment_id), None)
     policy.check_or_404(attachment, "view", page.principal)
-    path = files.path_of(attachment.stored_name)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response = stored_files.download(files.path_of(attachment.stored_name),
+                                     attachment.content_type, attachment.original_name)
     return _private(response, page)
 
 
