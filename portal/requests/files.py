@@ -56,11 +56,6 @@ class Upload:
         return len(self.data)
 
 
-def sniff(data: bytes) -> str | None:
-    """The accepted type a file's bytes show it to be (a key of :data:`TYPES`), or None."""
-    return uploads.content_kind(data)
-
-
 def check_upload(name: str, data: bytes) -> Upload:
     """Check one uploaded file. Raises :class:`FileTooLarge` or :class:`FileRejected`."""
     try:
