@@ -171,6 +171,13 @@ def open_request(user: User) -> ErasureRequest | None:
     )
 
 
+def erasure_queue() -> list[ErasureRequest]:
+    """Every erasure request for staff: open ones first, soonest due first."""
+    return list(db.session.scalars(
+        select(ErasureRequest).order_by(ErasureRequest.status, ErasureRequest.due_on)
+    ))
+
+
 def request_erasure(user: User, reason: str = "") -> ErasureRequest:
     """Record a person's request to be erased, due one calendar month from today (London)."""
     if open_request(user) is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal.extensions import db
 from portal.privacy import services
@@ -15,12 +14,8 @@ from portal.staff import bp
 
 @bp.route("/erasure-requests")
 def erasure_requests():
-    rows = db.session.scalars(
-        select(ErasureRequest).order_by(ErasureRequest.status, ErasureRequest.due_on)
-    ).all()
-    return render_template(
-        "staff/erasure_requests.html", rows=rows, overdue=services.overdue, form=CarryOutForm()
-    )
+    return render_template("staff/erasure_requests.html", rows=services.erasure_queue(),
+                           overdue=services.overdue, form=CarryOutForm())
 
 
 @bp.route("/erasure-requests/<int:request_id>", methods=["POST"])
