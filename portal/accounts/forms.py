@@ -1,6 +1,6 @@
-"""Fields every form that asks for an email address or a password uses: the password policy,
-a new password typed twice, the current password, and an email address checked by shape.
-Password fields are never re-filled on a failed submit."""
+"""Fields and filters the portal's forms share: the password policy, a new password typed
+twice, the current password, an email address checked by shape, and the filter that trims
+typed text. Password fields are never re-filled on a failed submit."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.accounts.passwords import PASSWORD_MAX, PASSWORD_MIN, password_problem
+
+
+def strip_text(value):
+    """A form filter: typed text without leading or trailing spaces (other values as given)."""
+    return value.strip() if isinstance(value, str) else value
 
 
 class PasswordPolicy:

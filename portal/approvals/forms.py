@@ -28,13 +28,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.accounts.forms import EmailAddress, email_field, new_password_fields
+from portal.accounts.forms import EmailAddress, email_field, new_password_fields, strip_text
 from portal.phones import PhoneNumber
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 _WEBSITE = re.compile(r"^(https?://)?[\w-]+(\.[\w-]+)+(/\S*)?$", re.IGNORECASE)
@@ -57,7 +52,7 @@ def _text(label: str, max_length: int, **kwargs) -> StringField:
             Optional(),
             Length(max=max_length, message=f"{label} must be {max_length} characters or fewer."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         **kwargs,
     )
 
@@ -69,7 +64,7 @@ def _area(label: str, max_length: int, **kwargs) -> TextAreaField:
             Optional(),
             Length(max=max_length, message=f"{label} must be {max_length} characters or fewer."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         **kwargs,
     )
 
@@ -82,7 +77,7 @@ def _email(label: str) -> EmailField:
             Length(max=254, message="Email address must be 254 characters or fewer."),
             EmailAddress(),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         render_kw={"spellcheck": "false"},
     )
 
@@ -95,7 +90,7 @@ def _phone(label: str) -> StringField:
             Length(max=40, message="That phone number is too long."),
             PhoneNumber("Enter a phone number, like 01632 960 001 or +44 1632 960 001."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         render_kw={"type": "tel"},
     )
 
@@ -219,7 +214,7 @@ class DocumentForm(FlaskForm):
             DataRequired(message="Say what the document is."),
             Length(max=200, message="Keep the description to 200 characters or fewer."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         description="For example 'Quality assurance policy' or 'Insurance certificate'.",
     )
     file = FileField(
@@ -249,7 +244,7 @@ class RespondForm(FlaskForm):
             DataRequired(message="Tell us what you have changed or added."),
             Length(max=4000, message="Keep your reply to 4,000 characters or fewer."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         description="Say what you have changed in the application or which documents you added.",
     )
     submit = SubmitField("Send your reply")
@@ -264,7 +259,7 @@ class StartCentreForm(FlaskForm):
             DataRequired(message="Enter the name of your organisation."),
             Length(max=200, message="Organisation name must be 200 characters or fewer."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         render_kw={"autocomplete": "organization"},
     )
     full_name = StringField(
@@ -273,7 +268,7 @@ class StartCentreForm(FlaskForm):
             DataRequired(message="Enter your full name."),
             Length(max=120, message="Full name must be 120 characters or fewer."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         render_kw={"autocomplete": "name"},
     )
     email = email_field("Your email address")
@@ -292,7 +287,7 @@ class RequestInfoForm(FlaskForm):
             DataRequired(message="Say what information you need."),
             Length(max=4000, message="Keep the request to 4,000 characters or fewer."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         description="The centre is emailed this. The approval clock pauses until they reply.",
     )
     ask = SubmitField("Ask for more information")
@@ -302,7 +297,7 @@ class ApproveForm(FlaskForm):
     note = TextAreaField(
         "Note to the centre (optional)",
         validators=[Optional(), Length(max=4000, message="Keep the note to 4,000 characters.")],
-        filters=[_strip],
+        filters=[strip_text],
     )
     approve = SubmitField("Approve and issue a centre number")
 
@@ -314,7 +309,7 @@ class DeclineForm(FlaskForm):
             DataRequired(message="Give the reasons for declining."),
             Length(max=4000, message="Keep the reasons to 4,000 characters or fewer."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         description="The centre reads these in the portal and in an email.",
     )
     decline = SubmitField("Decline the application")

@@ -22,13 +22,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal.accounts.forms import strip_text
 from portal.certificates.models import CERTIFICATE_STATUS_LABELS
 from portal.charter import POSTAGE_LABELS
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
 
 # -- completions ---------------------------------------------------------------------------------
 
@@ -40,7 +36,7 @@ class CompletionForm(FlaskForm):
             DataRequired(message="Enter the learner's name."),
             Length(max=120, message="The learner's name must be 120 characters or fewer."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
     )
     learner_ref = StringField(
         "Learner's email address or identifier",
@@ -48,7 +44,7 @@ class CompletionForm(FlaskForm):
             DataRequired(message="Enter the learner's email address or identifier."),
             Length(max=254, message="That is too long for an email address or identifier."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         description="An email address, or your centre's identifier for the learner.",
         render_kw={"spellcheck": "false"},
     )
@@ -102,7 +98,7 @@ class TrackerFilterForm(FlaskForm):
     q = SearchField(
         "Search by name, email or identifier",
         validators=[Optional(), Length(max=100, message="Search for 100 characters or fewer.")],
-        filters=[_strip],
+        filters=[strip_text],
     )
 
 
@@ -116,7 +112,7 @@ class RejectCompletionForm(FlaskForm):
             DataRequired(message="Say why the completion cannot be accepted."),
             Length(max=2000, message="Keep the reason to 2,000 characters or fewer."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
     )
     reject = SubmitField("Turn down this completion")
 
@@ -129,7 +125,7 @@ class DispatchForm(FlaskForm):
             Optional(),
             Length(max=60, message="Tracking references are 60 characters or fewer."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
     )
     dispatch = SubmitField("Record as posted")
 
@@ -138,7 +134,7 @@ class ReturnForm(FlaskForm):
     note = TextAreaField(
         "What happened (optional)",
         validators=[Optional(), Length(max=2000, message="Keep the note to 2,000 characters.")],
-        filters=[_strip],
+        filters=[strip_text],
     )
     returned = SubmitField("Record as returned undelivered")
 
@@ -164,6 +160,6 @@ class BulkCertificatesForm(FlaskForm):
             Optional(),
             Length(max=60, message="Tracking references are 60 characters or fewer."),
         ],
-        filters=[_strip],
+        filters=[strip_text],
     )
     go = SubmitField("Apply to selected")

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
-from portal.accounts.forms import EmailAddress
+from portal.accounts.forms import EmailAddress, strip_text
 from portal.requests.forms import BODY_MAX, PhoneNumber, _attachments
 
 
@@ -84,9 +84,6 @@ class Chosen:
             raise StopValidation(self.message)
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
 
 def _body(label: str, missing: str, required: bool = True, **kw) -> TextAreaField:
     # DataRequired after stripping: a reply of spaces is no reply.
@@ -94,7 +91,7 @@ def _body(label: str, missing: str, required: bool = True, **kw) -> TextAreaFiel
     return TextAreaField(
         label,
         validators=[first, Length(max=BODY_MAX, message=f"Keep it to {BODY_MAX:,} characters.")],
-        filters=[_strip],
+        filters=[strip_text],
         **kw,
     )
 
@@ -245,9 +242,9 @@ LOG_CHANNELS = [
 
 class LogContactForm(FlaskForm):
     person = HiddenField()
-    full_name = StringField("Name", filters=[_strip], validators=[
+    full_name = StringField("Name", filters=[strip_text], validators=[
         Optional(), Length(max=120, message="The name must be 120 characters or fewer.")])
-    email = EmailField("Email address", filters=[_strip], validators=[
+    email = EmailField("Email address", filters=[strip_text], validators=[
         Optional(), Length(max=254, message="The email address is too long."), EmailAddress()],
         render_kw={"spellcheck": "false"})
     phone = TelField("Phone number (optional)", validators=[Optional(), Length(max=40),
@@ -263,7 +260,7 @@ class LogContactForm(FlaskForm):
         validators=[InputRequired(message="Enter the time it arrived, like 14:30.")],
         description="The charter clock starts from when it reached us, not from now.",
     )
-    subject = StringField("Subject", filters=[_strip], validators=[
+    subject = StringField("Subject", filters=[strip_text], validators=[
         DataRequired(message="Enter a subject."),
         Length(max=150, message="The subject must be 150 characters or fewer.")])
     body = _body("What they said", "Enter what they said or wrote.")
@@ -301,7 +298,7 @@ class LogContactForm(FlaskForm):
 class ReusableReplyForm(FlaskForm):
     kind = SelectField("Kind of request", choices=[],
                        validators=[Chosen("Choose the kind of request.")])
-    title = StringField("Title", filters=[_strip], validators=[
+    title = StringField("Title", filters=[strip_text], validators=[
         DataRequired(message="Enter a title."),
         Length(max=120, message="The title must be 120 characters or fewer.")])
     body = _body("Reply text", "Enter the reply text.",
