@@ -10,12 +10,12 @@ from datetime import timedelta
 
 from portal.database import utcnow
 from portal.requests.models import Attachment, ServiceRequest
+from portal.requests.services import PRIVATE_LINK_DAYS_AFTER_CLOSE
+from portal.requests.timeline import hash_token
 from portal.security.policy import ORGANISATION_CONTACTS, STAFF, PrivateLink, rule
 
 
 def _holds_link(link: PrivateLink, req: ServiceRequest) -> bool:
-    from portal.requests.services import PRIVATE_LINK_DAYS_AFTER_CLOSE, hash_token
-
     if not req.private_token_hash or not link.token or len(link.token) > 100:
         return False
     if not hmac.compare_digest(hash_token(link.token), req.private_token_hash):
