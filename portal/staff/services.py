@@ -67,11 +67,6 @@ def people_counts() -> dict[str, int]:
     }
 
 
-def organisations() -> list[Organisation]:
-    """Every organisation by name, for the queue's filter."""
-    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
-
-
 # ----------------------------------------------------------------------------- people
 
 

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts import absences
+from portal.accounts.services import organisations_by_name
 from portal.clock import london_today
 from portal.requests.models import KIND_LABELS, STATUS_LABELS
 from portal.staff import bp, queue
@@ -41,7 +42,7 @@ def queue_view():
         "staff/queue.html", rows=rows, counts=counts, filters=filters,
         next_url=url_for("staff.queue_view", **args, after=cursor) if cursor else None,
         first_url=url_for("staff.queue_view", **args) if after else None,
-        organisations=staff_services.organisations(), kinds=KIND_LABELS,
+        organisations=organisations_by_name(), kinds=KIND_LABELS,
         statuses=STATUS_LABELS, state_labels=queue.STATE_LABELS, args=args,
         channel_words=CHANNEL_WORDS,
     )
