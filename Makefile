@@ -9,6 +9,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
+# The port `make run` serves on (`make run PORT=5001`). Emailed links use the same address,
+# unless PORTAL_BASE_URL is set already.
+PORT ?= 5000
 
 .PHONY: install run web worker test test-fast lint db-upgrade seed clean bench
 
@@ -31,10 +34,11 @@ seed: db-upgrade
 run: seed
 	@$(BIN)/flask demo accounts
 	@echo "Current two-step code for staff and admin: $$($(BIN)/flask demo code) (run 'flask --app wsgi demo code' for a new one)"
-	@echo "Starting the portal on http://127.0.0.1:5000 with its worker (Ctrl+C stops both)."
-	@$(BIN)/flask worker & worker=$$!; \
+	@echo "Starting the portal on http://127.0.0.1:$(PORT) with its worker (Ctrl+C stops both)."
+	@export PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)}"; \
+	$(BIN)/flask worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## make test: the whole suite (browser and PostgreSQL tests included where available).
 ## Everything but the browser on two processes or more, then the browser journeys in one

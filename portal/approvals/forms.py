@@ -136,7 +136,13 @@ class OrganisationStepForm(StepForm):
     address = _area("Address", 500, render_kw={"autocomplete": "street-address", "rows": 3})
     postcode = _text("Postcode", 10, render_kw={"autocomplete": "postal-code"})
     phone = _phone("Main phone number")
-    website = _text("Website (optional)", 200, render_kw={"type": "url"})
+    # Typed as text with a URL keyboard: people write "www.example.org.uk", which the
+    # browser's own url type refuses (and a saved value would then be invalid HTML).
+    website = _text(
+        "Website (optional)",
+        200,
+        render_kw={"inputmode": "url", "autocomplete": "url", "spellcheck": "false"},
+    )
     registration_number = _text(
         "Company or charity number (optional)",
         40,

@@ -118,7 +118,7 @@ def learners_export():
 def learner_new():
     organisation = _approved_organisation()
     form = CompletionForm()
-    form.qualification.choices = [
+    form.qualification.choices = [SelectChoice("", "Choose a qualification")] + [
         SelectChoice(q.id, q.label) for q in completions.approved_qualifications(organisation)
     ]
     if form.validate_on_submit():

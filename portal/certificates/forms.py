@@ -29,6 +29,11 @@ from portal.charter import POSTAGE_LABELS
 # -- completions ---------------------------------------------------------------------------------
 
 
+def _id_or_none(value) -> int | None:
+    """A chosen id, or None for the empty "Choose a qualification" option."""
+    return None if value in ("", None) else int(value)
+
+
 class CompletionForm(FlaskForm):
     learner_name = StringField(
         "Learner's full name",
@@ -50,7 +55,7 @@ class CompletionForm(FlaskForm):
     )
     qualification = SelectField(
         "Qualification",
-        coerce=int,
+        coerce=_id_or_none,
         validators=[InputRequired(message="Choose the qualification.")],
     )
     completed_on = DateField(

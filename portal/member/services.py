@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
+from wtforms import SelectChoice
 
 from portal.accounts.models import User
 from portal.requests import live
@@ -58,7 +59,10 @@ def new_request_form(form_class: type[RequestForm], user: User) -> RequestForm:
     form = form_class()
     if "grade" in form:
         above = user.membership.grade if form.kind == Kind.UPGRADE else None
-        form.grade.choices = grade_choices(current_app.config["MEMBER_GRADES"], above)
+        # An empty first choice, so nobody sends a grade they never chose.
+        form.grade.choices = [SelectChoice("", "Choose a grade")] + grade_choices(
+            current_app.config["MEMBER_GRADES"], above
+        )
     if form.kind == Kind.CALLBACK and not form.is_submitted():
         form.phone.data = user.phone
     return form
