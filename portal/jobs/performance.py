@@ -1,0 +1,63 @@
+"""Publishing last month's charter figures on the first working day after it ends.
+
+The job runs daily (and when the worker starts, to catch up). On or after the first working
+day of a month it publishes the month before, frozen, if it is not published yet; a month
+already published is left alone (corrections are a staff action with a reason). If the
+worker was down for longer, every month since the last one published is caught up, oldest
+first, at most ``CATCH_UP_MONTHS``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from portal.charter import LONDON
+from portal.database import utcnow
+from portal.extensions import db
+from portal.performance.models import PublishedMonth
+from portal.performance.services import publish_month
+from portal.settings.services import get_calendar
+from portal.staff.public_figures import month_figures
+from portal.staff.report import period_containing
+
+CATCH_UP_MONTHS = 12
+
+
+def _previous_month(day: date) -> date:
+    return date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1)
+
+
+def first_publication_day(month: date) -> date:
+    """The first working day after ``month`` ends: the day its figures are published."""
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return get_calendar().working_day_on_or_after(following)
+
+
+def months_due(now: datetime) -> list[date]:
+    """The months to publish as of ``now``, oldest first."""
+    today = now.astimezone(LONDON).date()
+    last = _previous_month(today.replace(day=1))
+    if today < first_publication_day(last):
+        last = _previous_month(last)
+    newest = db.session.scalar(select(func.max(PublishedMonth.month)))
+    months: list[date] = []
+    month = last
+    while len(months) < CATCH_UP_MONTHS and (newest is None or month > newest):
+        months.append(month)
+        month = _previous_month(month)
+        if newest is None:
+            break  # a new install publishes from last month; `flask performance publish` fills in
+    return sorted(months)
+
+
+def publish_performance(now: datetime | None = None) -> str:
+    """Publish each month that is due (see the module's docstring)."""
+    now = now or utcnow()
+    done = []
+    for month in months_due(now):
+        period = period_containing("month", month)
+        publish_month(month, month_figures(period, now), now)
+        done.append(month.strftime("%Y-%m"))
+    return f"published {', '.join(done)}" if done else "nothing to publish"
