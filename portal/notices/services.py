@@ -8,7 +8,7 @@ stored with each case and never move by themselves (CHARTER.md section 5).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import g
 from sqlalchemy import or_, select
@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.audit.services import ACTIONS
 from portal.audit.services import record as audit
-from portal.charter import LONDON
+from portal.charter import DEFAULT_PROMISES, LONDON, PROMISE_CODES
 from portal.charter.wording import format_date
 from portal.database import utcnow
 from portal.extensions import db
@@ -78,7 +78,9 @@ def update_notice(notice: ServiceNotice, body: str, ends_at: datetime | None = N
     """Add a dated update to a notice, optionally changing when it ends (or ending it now)."""
     now = now or utcnow()
     if end_now:
-        ends_at = max(now, notice.starts_at)
+        # A notice withdrawn before it starts ends a second after its start (the table
+        # requires an end after the start), so it is never shown as in force.
+        ends_at = max(now, notice.starts_at + timedelta(seconds=1))
     if ends_at is not None:
         if ends_at <= notice.starts_at:
             raise NoticeRefused("The end must be after the start.")
@@ -125,6 +127,11 @@ def all_notices(limit: int = 200) -> list[ServiceNotice]:
 
 def get_notice(notice_id: int) -> ServiceNotice | None:
     return db.session.get(ServiceNotice, notice_id)
+
+
+def promise_titles() -> dict[str, str]:
+    """Each promise's short title by code, for the promises a notice affects."""
+    return {code: DEFAULT_PROMISES[code].title for code in PROMISE_CODES}
 
 
 def is_closure(notice: ServiceNotice) -> bool:

@@ -9,16 +9,18 @@ organisation: only counts and times are kept.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from statistics import median
 
 from sqlalchemy import and_, func, or_, select
 
 from portal.charter import Promise, RuleKind, WorkingCalendar
+from portal.database import utcnow
 from portal.extensions import db
+from portal.performance.services import correct_month
 from portal.requests.models import PROMISE_OF_KIND, Kind
 from portal.settings.services import current_promises, get_calendar
-from portal.staff.report import SR, Figures, Period, figures_for
+from portal.staff.report import SR, Figures, Period, figures_for, period_containing
 
 SCHEMA_VERSION = 1
 
@@ -139,3 +141,11 @@ def month_figures(period: Period, now: datetime) -> dict:
         "total": _row(total, None, day_seconds),
         "complaints": _complaints(period, now, cal, by_code.get("complaint")),
     }
+
+
+def correct_published(month: date, reason: str, user=None, now: datetime | None = None):
+    """Recompute a published month from the requests as they stand now and append the
+    result as a correction with ``reason`` (never a silent change, CHARTER.md §7)."""
+    now = now or utcnow()
+    figures = month_figures(period_containing("month", month), now)
+    return correct_month(month, figures, reason, user=user, now=now)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Response, abort, render_template, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.charter import PROMISE_CODES
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notices import services
@@ -30,12 +29,6 @@ def _service_notices() -> dict:
             "dates_stand": services.DATES_STAND}
 
 
-def promise_titles() -> dict[str, str]:
-    from portal.charter import DEFAULT_PROMISES
-
-    return {code: DEFAULT_PROMISES[code].title for code in PROMISE_CODES}
-
-
 @bp.route("/service-notices")
 def notices():
     """Current and coming notices first, then the history of past ones."""
@@ -44,7 +37,7 @@ def notices():
     current = [n for n in found if n.ends_at is None or n.ends_at > now]
     past = [n for n in found if n not in current]
     return render_template("visitor/notices.html", current=current, past=past, now=now,
-                           titles=promise_titles(), is_closure=services.is_closure)
+                           titles=services.promise_titles(), is_closure=services.is_closure)
 
 
 @bp.route("/service-notices/<int:notice_id>")
@@ -53,7 +46,7 @@ def notice(notice_id: int):
     if found is None:
         abort(404)
     return render_template("visitor/notice.html", n=found, now=utcnow(),
-                           titles=promise_titles(), is_closure=services.is_closure)
+                           titles=services.promise_titles(), is_closure=services.is_closure)
 
 
 @bp.route("/service-notices.atom")
@@ -62,7 +55,7 @@ def notices_feed():
     found = services.all_notices(limit=50)
     updated = max((n.updated_at for n in found), default=utcnow())
     body = render_template("visitor/notices_atom.xml", notices=found, updated=updated,
-                           titles=promise_titles(), dates_stand=services.DATES_STAND,
+                           titles=services.promise_titles(), dates_stand=services.DATES_STAND,
                            is_closure=services.is_closure,
                            self_url=url_for("visitor.notices_feed", _external=True))
     return Response(body, mimetype="application/atom+xml")
