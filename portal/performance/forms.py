@@ -29,4 +29,4 @@ class CorrectionForm(FlaskForm):
                                InputRequired(message="Say why the figures are being corrected."),
                                Length(max=500, message="Keep it to 500 characters or fewer.")],
                            description="Shown publicly with the correction and its date.")
-    submit = SubmitField("Recompute and publish a correction")
+    submit = SubmitField("Publish a correction")

@@ -16,7 +16,8 @@ from portal.staff.public_figures import correct_published
 def _page(note_form: NoteForm | None = None, correction_form: CorrectionForm | None = None,
           status: int = 200):
     months = services.published_months()
-    note_form, correction_form = note_form or NoteForm(), correction_form or CorrectionForm()
+    note_form = note_form or NoteForm(prefix="note")
+    correction_form = correction_form or CorrectionForm(prefix="fix")
     for form in (note_form, correction_form):
         form.month.choices = [(m.key, m.month.strftime("%B %Y")) for m in months]
     return render_template(
@@ -41,7 +42,7 @@ def published():
 
 @bp.route("/published/notes", methods=["POST"])
 def published_note_add():
-    form = NoteForm()
+    form = NoteForm(prefix="note")
     if not form.validate_on_submit():
         return _page(note_form=form, status=400)
     month = _published_month_or_404(form.month.data)
@@ -61,7 +62,7 @@ def published_note_remove(note_id: int):
 @bp.route("/published/correct", methods=["POST"])
 def published_correct():
     """Recompute a month and publish the difference as a correction, with its reason."""
-    form = CorrectionForm()
+    form = CorrectionForm(prefix="fix")
     if not form.validate_on_submit():
         return _page(correction_form=form, status=400)
     month = _published_month_or_404(form.month.data)

@@ -97,3 +97,51 @@ def test_visitor_reads_last_months_figures_and_sees_a_notice(
     expect(page.get_by_role("heading", level=1)).to_have_text("Service notices")
     check_accessible(page)
     check_html()
+
+
+def test_admin_publishes_a_notice_and_staff_add_a_note(
+    page, live_server, check_accessible, check_html
+):
+    """The pages behind the public ones: an administrator's notice form and a month's
+    "You said, we did" note, clean at 1280 and 320 px."""
+    from tests.browser.helpers import sign_in
+
+    with live_server.app.app_context():
+        publish_month(OCTOBER, month_figures(period_containing("month", OCTOBER), PUBLISH_AT),
+                      PUBLISH_AT)
+        db.session.commit()
+        db.session.remove()
+    sign_in(page, "admin@demo.test")
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/admin/notices")
+        check_accessible(page)
+        _no_sideways_scroll(page)
+    page.get_by_label("Kind of notice").select_option("maintenance")
+    page.get_by_label("Title").fill("Portal maintenance")
+    page.get_by_label("Expected effect, in words").fill("You cannot sign in for an hour.")
+    page.get_by_label("Starts").fill("2026-12-01T08:00")
+    page.get_by_label("Ends (leave empty if not known yet)").fill("2026-12-01T07:00")
+    page.get_by_role("button", name="Publish the notice").click()
+    expect(page.get_by_role("alert")).to_contain_text("The end must be after the start.")
+    expect(page.get_by_label("Title")).to_have_value("Portal maintenance")
+    check_accessible(page)
+    page.get_by_label("Ends (leave empty if not known yet)").fill("2026-12-01T09:00")
+    page.get_by_role("button", name="Publish the notice").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Portal maintenance")
+    check_accessible(page)
+
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/staff/published")
+        check_accessible(page)
+        _no_sideways_scroll(page)
+    page.get_by_label("You said", exact=True).fill("Call backs came late in the day")
+    page.get_by_label("We did", exact=True).fill("We ring back in the morning now")
+    page.get_by_role("button", name="Add the note").click()
+    expect(page.locator(".flash")).to_contain_text("Note added to October 2026")
+    page.goto("/charter/performance")
+    expect(page.get_by_role("heading", name="You said, we did")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("We ring back in the morning now")
+    check_accessible(page)
+    check_html()

@@ -53,6 +53,10 @@ def test_the_form_keeps_what_was_typed_and_says_what_is_wrong(signed_in_as):
     assert 'value="Postal strike here"' in html
     html = admin.post("/admin/notices", data=dict(STRIKE, starts="soon")).get_data(as_text=True)
     assert "Enter a date and time" in html
+    odd = admin.post("/admin/notices", data=dict(STRIKE, promises=["nothing"]))
+    assert odd.status_code == 200 and "Choose promises from the list." in odd.get_data(
+        as_text=True)
+    assert admin.post("/admin/notices/12345", data={"body": "x"}).status_code == 404
     assert db.session.scalars(select(ServiceNotice)).all() == []
 
 

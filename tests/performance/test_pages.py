@@ -97,23 +97,24 @@ def test_staff_add_notes_and_publish_corrections(october, signed_in_as, client):
         staff, _ = signed_in_as("staff")
         page = staff.get("/staff/published")
         assert page.status_code == 200 and "October 2026" in page.get_data(as_text=True)
-        bad = staff.post("/staff/published/notes", data={"month": "2026-10", "you_said": "x"})
+        bad = staff.post("/staff/published/notes",
+                         data={"note-month": "2026-10", "note-you_said": "x"})
         assert bad.status_code == 400 and "Say what we changed." in bad.get_data(as_text=True)
         ok = staff.post("/staff/published/notes", data={
-            "month": "2026-10", "you_said": "Call backs came too late in the day",
-            "we_did": "We now ring back in the morning"})
+            "note-month": "2026-10", "note-you_said": "Call backs came too late in the day",
+            "note-we_did": "We now ring back in the morning"})
         assert ok.status_code == 302
-        same = staff.post("/staff/published/correct", data={"month": "2026-10",
-                                                            "reason": "Check"})
+        same = staff.post("/staff/published/correct", data={"fix-month": "2026-10",
+                                                            "fix-reason": "Check"})
         assert "nothing to correct" in same.get_data(as_text=True)
         for row in october[:5]:
             row.promise_met_at = None
         db.session.commit()
         fixed = staff.post("/staff/published/correct", data={
-            "month": "2026-10", "reason": "Five replies had been recorded in error."})
+            "fix-month": "2026-10", "fix-reason": "Five replies had been recorded in error."})
         assert fixed.status_code == 302
         assert staff.post("/staff/published/correct", data={
-            "month": "2027-01", "reason": "x"}).status_code == 404
+            "fix-month": "2027-01", "fix-reason": "x"}).status_code == 404
     html = client.get("/charter/performance/2026-10").get_data(as_text=True)
     assert "We now ring back in the morning" in html
     assert "Five replies had been recorded in error." in html
