@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import click
+from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from portal.charter import LONDON
@@ -48,7 +51,7 @@ def months_due(now: datetime) -> list[date]:
         months.append(month)
         month = _previous_month(month)
         if newest is None:
-            break  # a new install publishes from last month; `flask performance publish` fills in
+            break  # a new install starts at last month; `flask performance publish` fills in
     return sorted(months)
 
 
@@ -61,3 +64,35 @@ def publish_performance(now: datetime | None = None) -> str:
         publish_month(month, month_figures(period, now), now)
         done.append(month.strftime("%Y-%m"))
     return f"published {', '.join(done)}" if done else "nothing to publish"
+
+
+performance_cli = AppGroup("performance", help="The published charter figures.")
+
+
+def publish_earlier(month: date, now: datetime) -> str:
+    """Publish one month that has ended and is not yet published (filling in the history
+    of a new install). A published month is left alone: corrections carry a reason."""
+    if now.astimezone(LONDON).date() < first_publication_day(month):
+        raise ValueError(f"{month:%B %Y} is not over yet, or its publication day has not come.")
+    period = period_containing("month", month)
+    row = publish_month(month, month_figures(period, now), now)
+    return f"{month:%Y-%m} published at {row.published_at:%Y-%m-%d %H:%M} UTC"
+
+
+@performance_cli.command("publish")
+@click.option("--month", "month_text", required=True, help="The month, as YYYY-MM.")
+def publish_command(month_text: str) -> None:
+    """Publish an earlier month's figures now (once; never over a published month)."""
+    from portal.jobs.runner import run_job
+
+    try:
+        year, month = (int(part) for part in month_text.split("-"))
+        first = date(year, month, 1)
+    except ValueError as exc:
+        raise click.ClickException("Give the month as YYYY-MM, for example 2026-10.") from exc
+    try:
+        result = run_job(current_app._get_current_object(), "publish-performance",
+                         lambda now: publish_earlier(first, now))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(result)

@@ -136,3 +136,19 @@ def test_a_correction_is_appended_with_its_reason_never_silent(october, signed_i
     assert "Corrected on Tuesday 10 November 2026" in html
     assert "Twelve replies were recorded twice." in html
     assert "became" in html
+
+
+def test_the_job_catches_up_and_the_command_fills_in_history(october, app):
+    from portal.jobs.performance import publish_earlier
+
+    # A new install publishes from last month; earlier months only on request.
+    assert months_due(utc(2027, 1, 5, 7)) == [date(2026, 12, 1)]
+    assert publish_earlier(OCTOBER, PUBLISH_AT).startswith("2026-10 published")
+    db.session.commit()
+    # With October published and the worker down since, November and December catch up.
+    assert months_due(utc(2027, 1, 5, 7)) == [date(2026, 11, 1), date(2026, 12, 1)]
+    with pytest.raises(ValueError, match="not over yet"):
+        publish_earlier(date(2026, 11, 1), utc(2026, 11, 20))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["performance", "publish", "--month", "2026-13"])
+    assert "YYYY-MM" in result.output
