@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_, select
 from portal.charter import Promise, RuleKind, WorkingCalendar
 from portal.database import utcnow
 from portal.extensions import db
-from portal.performance.services import correct_month
+from portal.performance.services import correct_month, published_month
 from portal.requests.models import PROMISE_OF_KIND, Kind
 from portal.settings.services import current_promises, get_calendar
 from portal.staff.report import SR, Figures, Period, figures_for, period_containing
@@ -148,4 +148,12 @@ def correct_published(month: date, reason: str, user=None, now: datetime | None 
     result as a correction with ``reason`` (never a silent change, CHARTER.md §7)."""
     now = now or utcnow()
     figures = month_figures(period_containing("month", month), now)
+    # The promises' words stay as published for that month, even if targets changed since.
+    published = published_month(month)
+    if published is not None:
+        words = {p["code"]: p for p in published.original["promises"]}
+        for row in figures["promises"]:
+            for name in ("title", "promise", "target", "unit"):
+                if row["code"] in words:
+                    row[name] = words[row["code"]].get(name, row[name])
     return correct_month(month, figures, reason, user=user, now=now)

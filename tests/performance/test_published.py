@@ -152,3 +152,19 @@ def test_the_job_catches_up_and_the_command_fills_in_history(october, app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["performance", "publish", "--month", "2026-13"])
     assert "YYYY-MM" in result.output
+
+
+def test_a_correction_keeps_the_months_promises_in_the_words_published(october):
+    from portal.settings.services import change_targets
+    from portal.staff.public_figures import correct_published
+
+    publish_performance(PUBLISH_AT)
+    change_targets({"query": 5}, "Longer target from December")
+    october[0].promise_met_at = None
+    october[1].promise_met_at = None
+    db.session.commit()
+    correct_published(OCTOBER, "Two replies were recorded on the wrong case.",
+                      now=utc(2026, 11, 12, 9))
+    query = next(p for p in services.published_month(OCTOBER).figures["promises"]
+                 if p["code"] == "query")
+    assert query["target"] == "3 working days"
