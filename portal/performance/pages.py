@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from portal.charter import DEFAULT_PROMISES
 from portal.performance import opendata
 from portal.performance.chart import MonthChart, month_columns, percent_text
 from portal.performance.services import (
@@ -65,6 +66,8 @@ class PerformancePage:
     chart: MonthChart | None = None
     notes: list = field(default_factory=list)
     corrections: list = field(default_factory=list)
+    #: (promise, what keeping it means), for the definitions (CHARTER.md section 4).
+    met_when: list = field(default_factory=list)
 
 
 def _withheld(row: dict, name: str) -> bool:
@@ -114,6 +117,8 @@ def performance_page(key: str | None = None) -> PerformancePage | None:
     page.promises, page.total = document["promises"], document["all_promises"]
     page.complaints = document["complaints"]
     page.titles = [p["title"] for p in page.promises]
+    page.met_when = [(p["title"], DEFAULT_PROMISES[p["code"]].met_when)
+                     for p in page.promises if p["code"] in DEFAULT_PROMISES]
     oldest_first = list(reversed(months))
     rows = []
     for month in oldest_first:

@@ -55,6 +55,7 @@ def test_last_months_figures_per_promise_and_complaints(october, client):
     for person in ("Person 1", "p1@example.test", "P-2026-000001"):
         assert person not in html
     assert "<svg role=\"img\"" in html and "What the figures mean" in html
+    assert "Call you back: kept when we have called back and spoken to you" in html
 
 
 def test_withholding_rules():
