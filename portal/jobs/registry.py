@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from portal.charter import LONDON
 from portal.jobs.mail import send_outbox
+from portal.jobs.performance import publish_performance
 from portal.jobs.watch import certificates, charter_watch, regular_updates
 from portal.membership.renewals import renewal_reminders
 
@@ -104,6 +105,13 @@ JOBS: dict[str, Job] = {
             certificates,
             daily(hour=8),
             "Digest of certificates near or past their dispatch date",
+            run_at_startup=True,
+        ),
+        Job(
+            "publish-performance",
+            publish_performance,
+            daily(hour=6),
+            "Publish last month's charter figures on the first working day after it",
             run_at_startup=True,
         ),
         Job(

@@ -196,7 +196,7 @@ class ServiceRequest(db.Model):
     # is recorded so the charter report can take medians in SQL (CHARTER.md section 7).
     first_reply_office_seconds: Mapped[int | None]
     # When the charter promise was met (first reply, call made or decision given).
-    promise_met_at: Mapped[datetime | None]
+    promise_met_at: Mapped[datetime | None] = mapped_column(index=True)
     resolution_due_at: Mapped[datetime | None]
     resolution_state: Mapped[str | None] = mapped_column(String(10))
     next_update_due_at: Mapped[datetime | None]

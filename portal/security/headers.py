@@ -54,8 +54,9 @@ def set_security_headers(response):
     if hsts:
         headers["Strict-Transport-Security"] = f"max-age={hsts}; includeSubDomains"
     # Pages are personal and change with every action: no browser or proxy keeps a copy
-    # (V14.2.2, V14.3.2). Only the static files (CSS, JS, images) may be cached.
-    if request.endpoint != "static":
+    # (V14.2.2, V14.3.2). Only the static files (CSS, JS, images) may be cached, and the
+    # published open data, which a view marks ``public`` (no one's data, the same for all).
+    if request.endpoint != "static" and not response.cache_control.public:
         headers["Cache-Control"] = "no-store"
         headers.pop("Expires", None)
     return response

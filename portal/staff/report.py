@@ -1,14 +1,20 @@
 """The charter performance report: how well each promise was kept in a period (CHARTER.md §7).
 
 Every figure is aggregated by the database, grouped by promise, over the requests whose
-promise *fell due* in the period (``response_due_at`` inside it, in London dates):
+promise belongs to the period (CHARTER.md §9): the one its due instant falls in, or the one it
+was met in if that was earlier (London dates). Promises not yet due are shown apart, never in
+"fell due" and never as missed:
 
+* **fell due** (``due``): met, missed or closed early; never the ones still pending;
 * **met**: the promise was met (``promise_met_at``) at or before its due instant;
 * **missed**: met late, or not met and now past due (still open, or closed after it was due
   without the promise being met);
 * **pending**: not met and not yet due; **closed early**: closed before it was due without the
   promise being met (for example a duplicate). Neither counts for or against the promise, so
   the share met on time is ``met / (met + missed)``.
+
+The public performance page publishes ``figures_for`` of each month, frozen; a test holds
+the two equal (:mod:`portal.performance`).
 
 Time to first reply is in office time (CHARTER.md §1), taken from
 ``ServiceRequest.first_reply_office_seconds``, which the request services store when the first
@@ -224,8 +230,35 @@ def _closed_early():
 
 
 def falls_due_in(period: Period):
-    """A request counts in the period its promise fell due in (London dates)."""
-    return and_(SR.response_due_at >= period.starts_at, SR.response_due_at < period.ends_at)
+    """A request counts in the period its promise fell due in, or in the one it was met in
+    if that was earlier (CHARTER.md §9); two index ranges, so both indexes can serve it."""
+    start, end = period.starts_at, period.ends_at
+    due_here = and_(
+        SR.response_due_at >= start, SR.response_due_at < end,
+        or_(SR.promise_met_at.is_(None), SR.promise_met_at >= start),
+    )
+    met_here_early = and_(
+        SR.promise_met_at >= start, SR.promise_met_at < end, SR.response_due_at >= end
+    )
+    return or_(due_here, met_here_early)
+
+
+def counted_at():
+    """The instant that places a request in a period: met early, or due (CHARTER.md §9)."""
+    return case(
+        (and_(SR.promise_met_at.is_not(None), SR.promise_met_at < SR.response_due_at),
+         SR.promise_met_at),
+        else_=SR.response_due_at,
+    )
+
+
+def _not_yet_due(now: datetime):
+    """Not met, not closed, and its due instant still ahead: shown apart (CHARTER.md §9)."""
+    return and_(
+        SR.promise_met_at.is_(None),
+        SR.response_due_at >= now,
+        or_(SR.closed_at.is_(None), SR.closed_at > SR.response_due_at),
+    )
 
 
 def _count_if(condition):
@@ -234,7 +267,8 @@ def _count_if(condition):
 
 def _count_columns(now: datetime) -> list:
     return [
-        func.count(SR.id).label("due"),
+        func.count(SR.id).label("counted"),
+        _count_if(_not_yet_due(now)).label("pending"),
         _count_if(_met()).label("met"),
         _count_if(is_missed(now)).label("missed"),
         _count_if(_closed_early()).label("closed_early"),
@@ -247,10 +281,11 @@ def _count_columns(now: datetime) -> list:
 
 
 def _fill(figures: Figures, row) -> None:
-    for name in ("due", "met", "missed", "closed_early", "replied", "fcr_total",
+    for name in ("pending", "met", "missed", "closed_early", "replied", "fcr_total",
                  "fcr_first_time", "rating_count", "rating_sum"):
         setattr(figures, name, int(getattr(row, name) or 0))
-    figures.pending = figures.due - figures.met - figures.missed - figures.closed_early
+    # "Fell due" leaves out what is not yet due (CHARTER.md §9).
+    figures.due = int(row.counted or 0) - figures.pending
 
 
 def _percentiles_sqlite(where, key) -> dict:
@@ -389,15 +424,15 @@ def trend_for(period: Period, now: datetime) -> tuple[str, list[TrendPoint]]:
     CASE over the buckets' boundaries, computed here in London dates."""
     unit, points = trend_buckets(period)
     starts = [london_midnight(p.first_day) for p in points]
-    end = london_midnight(points[-1].last_day + timedelta(days=1))
+    at = counted_at()
     bucket = case(
-        *[(SR.response_due_at >= start, index)
-          for index, start in reversed(list(enumerate(starts)))],
+        *[(at >= start, index) for index, start in reversed(list(enumerate(starts)))],
         else_=-1,
     ).label("bucket")
+    span = Period("range", points[0].first_day, points[-1].last_day)
     query = (
         select(bucket, _count_if(_met()).label("met"), _count_if(is_missed(now)).label("missed"))
-        .where(SR.response_due_at >= starts[0], SR.response_due_at < end)
+        .where(falls_due_in(span))
         .group_by(bucket)
     )
     for row in db.session.execute(query):

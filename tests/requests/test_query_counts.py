@@ -53,12 +53,14 @@ def test_member_pages_cost_the_same_few_statements_however_many_requests(signed_
     db.session.commit()
     page, state = f"/member/requests/{made[0].reference}", f"/live/{live.state_key('u', member.id)}"
 
-    # The user with this browser's session and the membership; the lists with their tag.
-    assert statements_for(client, "/member/") == 2
+    # The user with this browser's session and the membership; the lists with their tag;
+    # on every full page, the service notices in force (the banner, issue 17).
+    assert statements_for(client, "/member/") == 3
     assert statements_for(client, "/member/requests/live") == 2
     # The user; the request with its events and their files. Its promise's policy version is
     # read once per app (versions are never edited), here already by the staff reply above.
-    assert statements_for(client, page) == 2
+    # And the notices in force, read once for the banner and the request's own notice.
+    assert statements_for(client, page) == 3
     assert statements_for(client, f"{page}/live") == 2
     # Only the version (the tests turn the per-process version cache off); never the user.
     assert statements_for(client, state) == 1
@@ -67,8 +69,8 @@ def test_member_pages_cost_the_same_few_statements_however_many_requests(signed_
         services.submit_request("query", subject=f"More {n}", body="B", requester=member)
         services.staff_reply(made[0], staff, f"Another answer {n}.")
     db.session.commit()
-    assert statements_for(client, "/member/") == 2
-    assert statements_for(client, page) == 2
+    assert statements_for(client, "/member/") == 3
+    assert statements_for(client, page) == 3
 
 
 def test_the_lists_and_their_tag_from_one_query_match_the_separate_reads(app):

@@ -152,6 +152,12 @@ NOT_OBJECT_ROUTES = {
     "staff.carry_out_erasure": "tests/privacy/test_personal_data.py",
     "staff.reply_edit": "staff's reusable replies, no customer data",
     "staff.reply_delete": "staff's reusable replies, no customer data",
+    "staff.published_note_remove": "a public note on published figures, no customer data",
+    "admin.notice": "admin-only service notices, public anyway",
+    "visitor.notice": "a public service notice",
+    "visitor.performance": "a published month, public: tests/performance",
+    "visitor.performance_csv": "a published month, public: tests/performance",
+    "visitor.performance_json": "a published month, public: tests/performance",
 }
 
 

@@ -57,8 +57,8 @@ def test_october_by_promise(requests):
 def test_november_counts_pending_and_misses(requests):
     rows, total = report.figures_for(report.period_containing("month", date(2026, 11, 1)), NOW)
     figures = by_code(rows)
-    q = figures["query"]  # Q6 missed, Q7 pending, Q8 met early
-    assert (q.due, q.met, q.missed, q.pending) == (3, 1, 1, 1)
+    q = figures["query"]  # Q6 missed, Q7 pending (shown apart, not fell due), Q8 met early
+    assert (q.due, q.met, q.missed, q.pending) == (2, 1, 1, 1)
     assert q.share_met == pytest.approx(0.5)
     assert q.median_seconds == pytest.approx((3000 + 30000) / 2)
     assert q.p90_seconds == pytest.approx(3000 + 0.9 * 27000)
@@ -70,7 +70,7 @@ def test_november_counts_pending_and_misses(requests):
     assert b.median_seconds is None and b.p90_seconds is None
     assert b.fcr_rate == 0.0  # B3 closed, not resolved first time
     assert b.average_rating is None
-    assert (total.due, total.met, total.missed, total.pending) == (5, 1, 3, 1)
+    assert (total.due, total.met, total.missed, total.pending) == (4, 1, 3, 1)
 
 
 def test_the_same_requests_seen_a_moment_earlier(requests):
@@ -85,9 +85,9 @@ def test_the_same_requests_seen_a_moment_earlier(requests):
 @pytest.mark.parametrize(
     ("period", "due", "met", "missed"),
     [
-        # Both months: everything but QX.
-        (report.date_range(date(2026, 10, 1), date(2026, 11, 30)), 13, 6, 5),
-        (report.period_containing("quarter", date(2026, 12, 31)), 13, 6, 5),
+        # Both months: everything but QX, and Q7 not yet due.
+        (report.date_range(date(2026, 10, 1), date(2026, 11, 30)), 12, 6, 5),
+        (report.period_containing("quarter", date(2026, 12, 31)), 12, 6, 5),
         # Monday 5 to Sunday 11 October: Q1, Q2, Q3, Q4, Q5.
         (report.period_containing("week", date(2026, 10, 8)), 5, 2, 2),
         # A single day: Q0 in London's 1 October.
@@ -99,6 +99,22 @@ def test_the_same_requests_seen_a_moment_earlier(requests):
 def test_periods_in_london_dates(requests, period, due, met, missed):
     _, total = report.figures_for(period, NOW)
     assert (total.due, total.met, total.missed) == (due, met, missed)
+
+
+def test_a_promise_met_early_counts_in_the_month_it_was_met(requests):
+    """CHARTER.md §9: due in December but met in November belongs to November."""
+    q8 = requests["Q8"]
+    q8.response_due_at = utc(2026, 12, 2, 17)
+    from portal.extensions import db
+
+    db.session.commit()
+    november = report.period_containing("month", date(2026, 11, 1))
+    december = report.period_containing("month", date(2026, 12, 1))
+    q = by_code(report.figures_for(november, NOW)[0])["query"]
+    assert (q.due, q.met, q.pending) == (2, 1, 1)
+    assert report.figures_for(december, NOW)[1].due == 0
+    _, points = report.trend_for(december, NOW)
+    assert {p.label: (p.met, p.missed) for p in points}["Nov 2026"] == (1, 3)
 
 
 def test_missed_list_with_reasons(requests):
