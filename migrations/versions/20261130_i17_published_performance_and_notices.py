@@ -6,7 +6,7 @@ a promise met early counts in the month it was met (CHARTER.md section 9) and th
 selects those by that column.
 
 Revision ID: i17_published
-Revises: 22ab4ff99829
+Revises: search_fulltext
 Create Date: 2026-11-30 04:56:26.512847
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i17_published'
-down_revision = '22ab4ff99829'
+down_revision = 'search_fulltext'
 branch_labels = None
 depends_on = None
 
