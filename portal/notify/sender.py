@@ -342,7 +342,7 @@ def deliver_batch(ids: list[int], now: datetime, lease_seconds: float) -> SendRe
         except (smtplib.SMTPException, OSError) as exc:
             raise _ConnectionLost(_error_text(exc)) from exc
         note_mail_server_reachable(utcnow())
-        db.session.commit()
+        db.session.commit()  # the outage, if any, is over for every process at once
         for message in messages:
             if time.monotonic() > deadline:
                 break  # the rest are handed back below, untried
