@@ -113,3 +113,14 @@ def test_administrators_see_that_redis_is_down(signed_in_as):
     admin_client, _admin = signed_in_as("admin")
     page = admin_client.get("/admin/").get_data(as_text=True)
     assert "cannot reach Redis" in page
+
+
+def test_the_flat_ceiling_still_holds_in_memory_while_redis_is_down(app, client):
+    app.config["SIGN_IN_RATE_LIMIT"] = "3 per minute"
+    answers = [
+        client.post(
+            "/account/sign-in", data={"email": f"p{i}@example.test", "password": "wrong-wrong"}
+        ).status_code
+        for i in range(4)
+    ]
+    assert answers == [200, 200, 200, 429]
