@@ -51,8 +51,8 @@ from portal.notify.services import (
 
 log = logging.getLogger("portal.mail")
 
-# A batch stops this long before its lease runs out (or a quarter of a shorter lease), so no
-# message is sent under a lease another sender may already have taken over.
+# Added to the longest a message in flight can take (``_lease_margin``) for clock differences
+# between senders' machines.
 LEASE_MARGIN_SECONDS = 5
 
 
@@ -274,7 +274,12 @@ def _release(message: OutboxMessage) -> None:
 
 
 def _lease_margin(lease_seconds: float) -> float:
-    return min(LEASE_MARGIN_SECONDS, lease_seconds / 4)
+    """How long before its lease runs out a batch stops starting messages: long enough for the
+    one in flight to finish (four SMTP replies of up to ``MAIL_TIMEOUT`` each), so none is
+    still being sent when another sender may take it over; at most half the lease, so a
+    short lease still sends something (125 s of the default 300 s)."""
+    in_flight = 4 * _setting("MAIL_TIMEOUT") + LEASE_MARGIN_SECONDS
+    return min(in_flight, lease_seconds / 2)
 
 
 def _try_one(message: OutboxMessage, connection, now: datetime, report: SendReport) -> None:

@@ -162,3 +162,17 @@ def test_a_long_run_with_a_short_lease_never_sends_a_message_twice(
     assert [key for key, n in ids.items() if n > 1] == []
     db.session.expire_all()
     assert set(db.session.scalars(select(OutboxMessage.status))) == {"sent"}
+
+
+def test_a_batch_stops_starting_messages_in_time_for_the_last_to_finish_in_its_lease(
+    mail_config, app, smtp
+):
+    # A 4 s lease keeps half of it back here: messages start only in the first 2 s.
+    app.config.update(MAIL_BATCH_SIZE=10, MAIL_SEND_LEASE_SECONDS=4)
+    smtp.handler.delay = 0.5
+    _queue_many(10)
+    started = time.monotonic()
+    report = send_pending(max_batches=1)
+    assert time.monotonic() - started < 4  # all done inside the lease
+    assert 3 <= report.sent <= 5 and report.untried == 10 - report.sent
+    assert _attempts() == Counter({1: report.sent, 0: 10 - report.sent})
