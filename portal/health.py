@@ -49,11 +49,6 @@ def fallback_ended(what: str) -> None:
         log.warning("%s: recovered (fallen back since %s)", what, since.isoformat())
 
 
-def fallen_back(what: str) -> datetime | None:
-    with _lock:
-        return _fallbacks.get(what)
-
-
 def _one_line(error: BaseException | str) -> str:
     text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
     return " ".join(text.split())[:300]

@@ -289,14 +289,12 @@ def _try_one(message: OutboxMessage, connection, now: datetime, report: SendRepo
         connection.send(build_message(message))
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
         code = _smtp_code(exc)
-        if code == 421 or (code is not None and 400 <= code < 500):
-            # Checked together so 421 is not lost among the other 4xx: it means the server
-            # is closing the connection, and nothing more can go over it.
+        if code is not None and 400 <= code < 500:
             if _mark_temporary(message, _error_text(exc), now):
                 report.retrying += 1
             else:
                 report.failed += 1
-            if code == 421:
+            if code == 421:  # the server is closing the connection: nothing more can go
                 raise _ConnectionLost(_error_text(exc)) from exc
         else:
             _mark_failed(message, _error_text(exc))
