@@ -124,3 +124,34 @@ def test_the_flat_ceiling_still_holds_in_memory_while_redis_is_down(app, client)
         for i in range(4)
     ]
     assert answers == [200, 200, 200, 429]
+
+
+def test_a_redis_that_hangs_costs_sign_in_seconds_not_a_hang(app_config, backend):
+    """Accepts the connection (the kernel does) and never answers: the timeouts give up."""
+    import time
+
+    from portal import create_app
+
+    if backend != "sqlite":
+        pytest.skip("one backend is enough")
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+    app = create_app(dict(app_config, REDIS_URL=url, RATELIMIT_STORAGE_URI=url))
+    try:
+        with app.app_context():
+            user = make_user(email="patient@example.test")
+            db.session.commit()
+            client = app.test_client()
+            started = time.monotonic()
+            response = client.post(
+                "/account/sign-in", data={"email": user.email, "password": PASSWORD}
+            )
+            took = time.monotonic() - started
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        silent.close()
+    assert response.status_code == 302
+    assert took < 5, f"sign-in took {took:.1f} s"
