@@ -88,6 +88,13 @@ class Config:
     # when it is there; without Redis its counters are per process, a coarse flood guard.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # A Redis that hangs must not hang sign-in: give up on it within a second and fall back
+    # (portal/extensions.py for the limiter, portal/security/throttle.py for the throttle).
+    REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "1"))
+    RATELIMIT_STORAGE_OPTIONS = {
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        "socket_timeout": REDIS_TIMEOUT_SECONDS,
+    }
     # Off: its Retry-After would overwrite the precise one the growing delays send.
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

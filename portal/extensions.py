@@ -15,4 +15,10 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
-limiter = Limiter(key_func=get_remote_address)
+# When its storage (Redis) cannot be reached the limiter counts in this process's memory
+# instead, and tries Redis again after a growing pause; should even that fail, the request goes
+# on unlimited rather than failing (docs/DEPLOY.md, "When Redis is down"). Flask-Limiter logs
+# the switch once each way.
+limiter = Limiter(
+    key_func=get_remote_address, swallow_errors=True, in_memory_fallback_enabled=True
+)

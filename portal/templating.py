@@ -79,3 +79,11 @@ def register(app) -> None:
         from portal.settings.services import phone_lines_text
 
         return {"phone_lines_text": phone_lines_text}
+
+    @app.context_processor
+    def _service_problems():
+        # Lazy: only staff and administrators' pages ask (templates/base.html), so the portal
+        # itself tells them when mail or Redis is down (portal/health.py).
+        from portal.health import problems
+
+        return {"service_problems": problems}

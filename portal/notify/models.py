@@ -125,3 +125,20 @@ class NewsItem(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MailServerState(db.Model):
+    """Whether the sender can reach the mail server: one row, written by the sender.
+
+    Kept in the database, not in a process, so every web process and every sender sees the
+    same outage, and it survives a restart. ``unreachable_since`` is empty while the server
+    answers.
+    """
+
+    __tablename__ = "mail_server_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unreachable_since: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_failed_at: Mapped[datetime | None]
+    last_reached_at: Mapped[datetime | None]

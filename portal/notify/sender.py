@@ -12,9 +12,13 @@ The life of a message (docs/NOTIFICATIONS.md states the guarantee in full):
    timeout, and a ``Message-ID`` derived from its outbox key.
 3. **mark**: straight after the server accepts it, the message is marked ``sent`` and that is
    committed (one commit per message keeps the window in step 5 to one message).
-4. A temporary failure (connection refused, timeout, 4xx) puts it back to ``pending`` with
-   exponential backoff; a permanent one (5xx) or too many attempts marks it ``failed`` and
-   runs the failure hooks.
+4. A temporary refusal (4xx) puts it back to ``pending`` with exponential backoff; a
+   permanent one (5xx) or too many attempts marks it ``failed`` and runs the failure hooks.
+   When the server cannot be reached at all (refused, timed out, hung up, or 421 "closing
+   connection") the run stops there: the message in flight, if any, keeps its attempt and
+   backs off, and every untried message goes back to ``pending`` with its attempt handed
+   back, so an outage of any length burns no attempts. The outage is recorded in
+   ``mail_server_state`` for the admin pages (notify.services.mail_outage).
 5. If the sender dies between 2 and 3, the message stays ``sending`` until its lease runs out,
    and is then sent again with the same Message-ID: delivery is at least once, and a
    duplicate is possible only for a message in flight at the moment of the crash.
@@ -38,12 +42,17 @@ from sqlalchemy import and_, or_, select, text, update
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notify.models import OutboxMessage, OutboxStatus
-from portal.notify.services import message_failed, message_id_for
+from portal.notify.services import (
+    message_failed,
+    message_id_for,
+    note_mail_server_reachable,
+    note_mail_server_unreachable,
+)
 
 log = logging.getLogger("portal.mail")
 
-# A batch stops this long before its lease runs out, so no message is sent under a lease
-# another sender may already have taken over.
+# Added to the longest a message in flight can take (``_lease_margin``) for clock differences
+# between senders' machines.
 LEASE_MARGIN_SECONDS = 5
 
 
@@ -85,8 +94,9 @@ class TimeoutConnection(Connection):
 class SendReport:
     claimed: int = 0
     sent: int = 0
-    retrying: int = 0
+    retrying: int = 0  # tried, refused for now, will be tried again after a backoff
     failed: int = 0
+    untried: int = 0  # handed back without an attempt used (server unreachable, lease end)
     connection_failed: bool = False
 
     def add(self, other: SendReport) -> None:
@@ -94,18 +104,20 @@ class SendReport:
         self.sent += other.sent
         self.retrying += other.retrying
         self.failed += other.failed
+        self.untried += other.untried
         self.connection_failed = self.connection_failed or other.connection_failed
 
     def __str__(self) -> str:
         text = (
             f"claimed {self.claimed}, sent {self.sent}, "
-            f"retrying {self.retrying}, failed {self.failed}"
+            f"retrying {self.retrying}, failed {self.failed}, untried {self.untried}"
         )
         return text + (" (mail server unreachable)" if self.connection_failed else "")
 
 
 class _ConnectionLost(Exception):
-    """The SMTP connection broke mid-batch; the rest of the batch waits for the next run."""
+    """The mail server cannot be reached, or hung up; the rest of the batch waits, untried,
+    for the next run."""
 
 
 def _setting(name: str):
@@ -261,13 +273,57 @@ def _release(message: OutboxMessage) -> None:
     message.lease_expires_at = None
 
 
+def _lease_margin(lease_seconds: float) -> float:
+    """How long before its lease runs out a batch stops starting messages: long enough for the
+    one in flight to finish (four SMTP replies of up to ``MAIL_TIMEOUT`` each), so none is
+    still being sent when another sender may take it over; at most half the lease, so a
+    short lease still sends something (125 s of the default 300 s)."""
+    in_flight = 4 * _setting("MAIL_TIMEOUT") + LEASE_MARGIN_SECONDS
+    return min(in_flight, lease_seconds / 2)
+
+
+def _try_one(message: OutboxMessage, connection, now: datetime, report: SendReport) -> None:
+    """Send one claimed message and record its outcome (steps 2 to 4). Raises _ConnectionLost
+    when the server cannot take any more, after recording this message's attempt."""
+    try:
+        connection.send(build_message(message))
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+        code = _smtp_code(exc)
+        if code is not None and 400 <= code < 500:
+            if _mark_temporary(message, _error_text(exc), now):
+                report.retrying += 1
+            else:
+                report.failed += 1
+            if code == 421:  # the server is closing the connection: nothing more can go
+                raise _ConnectionLost(_error_text(exc)) from exc
+        else:
+            _mark_failed(message, _error_text(exc))
+            report.failed += 1
+    except (smtplib.SMTPException, OSError) as exc:
+        # The connection is gone mid-message; whether it arrived is unknown, so it keeps its
+        # attempt and is retried (at least once). The rest of the batch waits, untried.
+        if _mark_temporary(message, _error_text(exc), now):
+            report.retrying += 1
+        else:
+            report.failed += 1
+        raise _ConnectionLost(_error_text(exc)) from exc
+    except Exception as exc:  # a message that cannot be built will never send
+        _mark_failed(message, f"Could not build the message: {exc}")
+        report.failed += 1
+    else:
+        _mark_sent(message)
+        report.sent += 1
+        return
+    db.session.commit()  # each message's outcome is its own commit
+
+
 def deliver_batch(ids: list[int], now: datetime, lease_seconds: float) -> SendReport:
     """Send the claimed messages over one SMTP connection (steps 2 to 4)."""
     report = SendReport(claimed=len(ids))
     messages = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
     ).all()
-    deadline = time.monotonic() + lease_seconds - LEASE_MARGIN_SECONDS
+    deadline = time.monotonic() + lease_seconds - _lease_margin(lease_seconds)
     connection = TimeoutConnection(
         _setting("MAIL_CONNECT_TIMEOUT"), _setting("MAIL_TIMEOUT")
     )
@@ -288,68 +344,31 @@ def deliver_batch(ids: list[int], now: datetime, lease_seconds: float) -> SendRe
             connection.host = connection.configure_host()
         except (smtplib.SMTPException, OSError) as exc:
             raise _ConnectionLost(_error_text(exc)) from exc
-        for index, message in enumerate(messages):
+        note_mail_server_reachable(utcnow())
+        db.session.commit()  # the outage, if any, is over for every process at once
+        for message in messages:
             if time.monotonic() > deadline:
-                for rest in messages[index:]:
-                    _release(rest)
-                break
+                break  # the rest are handed back below, untried
             if message.attempts > _setting("MAIL_MAX_ATTEMPTS"):
                 # Only a sender that died mid-send leaves a message to come back this often.
                 _mark_failed(message, f"Gave up after {message.attempts - 1} attempts.")
                 report.failed += 1
                 db.session.commit()  # each message's outcome is its own commit
                 continue
-            try:
-                built = build_message(message)
-                connection.send(built)
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
-                code = _smtp_code(exc)
-                if code is not None and 400 <= code < 500:
-                    if _mark_temporary(message, _error_text(exc), now):
-                        report.retrying += 1
-                    else:
-                        report.failed += 1
-                elif code == 421:  # the server is closing the connection: try again later
-                    raise _ConnectionLost(_error_text(exc)) from exc
-                else:
-                    _mark_failed(message, _error_text(exc))
-                    report.failed += 1
-                db.session.commit()  # each message's outcome is its own commit
-                continue
-            except (smtplib.SMTPException, OSError) as exc:
-                # The connection is gone; whether this message arrived is unknown, so it is
-                # retried (at least once), and the rest of the batch waits for the next run.
-                for rest in messages[index:]:
-                    if _mark_temporary(rest, _error_text(exc), now):
-                        report.retrying += 1
-                    else:
-                        report.failed += 1
-                db.session.commit()  # the retries survive the run's end
-                report.connection_failed = True
-                return report
-            except Exception as exc:  # a message that cannot be built will never send
-                _mark_failed(message, f"Could not build the message: {exc}")
-                report.failed += 1
-                db.session.commit()  # each message's outcome is its own commit
-                continue
-            _mark_sent(message)
-            report.sent += 1
+            _try_one(message, connection, now, report)
     except _ConnectionLost as lost:
-        for message in messages:
-            if message.status != OutboxStatus.SENDING.value:
-                continue
-            if _mark_temporary(message, str(lost), now):
-                report.retrying += 1
-            else:
-                report.failed += 1
-        db.session.commit()  # the retries survive the run's end
+        note_mail_server_unreachable(str(lost), utcnow())
         report.connection_failed = True
     finally:
         connection.close_quietly()
         session.expire_on_commit = expire_on_commit
         if postgres:
             session.execute(text("RESET synchronous_commit"))
-    db.session.commit()  # the released and retried rows
+    for message in messages:
+        if message.status == OutboxStatus.SENDING.value:
+            _release(message)
+            report.untried += 1
+    db.session.commit()  # the released and retried rows, and the server's state
     return report
 
 
@@ -364,11 +383,16 @@ def send_pending(now: datetime | None = None, max_batches: int | None = None) ->
     report = SendReport()
     if not current_app.config["MAIL_SERVER"]:
         return report
-    now = now or utcnow()
+    start = now or utcnow()
+    started = time.monotonic()
     batch_size = _setting("MAIL_BATCH_SIZE")
     lease = _setting("MAIL_SEND_LEASE_SECONDS")
     batches = 0
     while max_batches is None or batches < max_batches:
+        # The clock moves on with the run: each batch's lease runs from when it is claimed.
+        # Reading it once for the whole run gave later batches of a long run leases that had
+        # already run out, for another sender to take and send again.
+        now = start + timedelta(seconds=time.monotonic() - started) if batches else start
         ids = claim_batch(now, batch_size, lease)
         if not ids:
             break

@@ -10,16 +10,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app, render_template
 from sqlalchemy import func, select
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import IntegrityError
 
 from portal.database import utcnow
 from portal.extensions import db
-from portal.notify.models import OutboxMessage, OutboxStatus
+from portal.notify.models import MailServerState, OutboxMessage, OutboxStatus
+
+mail_log = logging.getLogger("portal.mail")
 
 
 def attachment(filename: str, content_type: str, data: bytes | str) -> dict:
@@ -258,3 +264,60 @@ def outbox_page(status: str, page: int, page_size: int) -> tuple[list[OutboxMess
         query.order_by(OutboxMessage.id.desc()).limit(page_size).offset((page - 1) * page_size)
     ).all()
     return list(messages), db.session.scalar(count) or 0
+
+
+# -- whether the mail server can be reached -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailOutage:
+    since: datetime
+    waiting: int  # emails pending or being sent
+    last_error: str
+
+
+def _mail_server_state() -> MailServerState:
+    state = db.session.get(MailServerState, 1)
+    if state is None:
+        try:
+            with db.session.begin_nested():
+                state = MailServerState(id=1, last_error="")
+                db.session.add(state)
+        except IntegrityError:  # another sender wrote it first
+            state = db.session.get(MailServerState, 1, populate_existing=True)
+    return state
+
+
+def note_mail_server_unreachable(error: str, now: datetime) -> None:
+    """The sender could not reach the mail server (or it hung up): start or extend the outage
+    administrators and staff are shown. The sender commits."""
+    state = _mail_server_state()
+    if state.unreachable_since is None:
+        state.unreachable_since = now
+        mail_log.warning("mail server unreachable: %s", error)
+    state.last_error = error[:2000]
+    state.last_failed_at = now
+
+
+def note_mail_server_reachable(now: datetime) -> None:
+    """The mail server answered: any outage is over. The sender commits."""
+    state = _mail_server_state()
+    if state.unreachable_since is not None:
+        mail_log.warning(
+            "mail server reachable again (unreachable since %s)", state.unreachable_since
+        )
+        state.unreachable_since = None
+    state.last_reached_at = now
+
+
+def mail_outage() -> MailOutage | None:
+    """The current outage, if the sender last found the mail server unreachable."""
+    state = db.session.get(MailServerState, 1)
+    if state is None or state.unreachable_since is None:
+        return None
+    waiting = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value))
+        )
+    )
+    return MailOutage(state.unreachable_since, waiting or 0, state.last_error)

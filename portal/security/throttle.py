@@ -9,12 +9,15 @@ address (an office, a college), and a successful sign-in does not clear it, so a
 cannot reset it with an account of their own.
 
 Counters live in Redis when ``REDIS_URL`` is set (several web instances share them) and in
-the ``login_attempt`` table otherwise. Both stores keep only a hash of the key.
+the ``login_attempt`` table otherwise. Both stores keep only a hash of the key. While Redis
+cannot be reached the table stands in for it (``FallbackStore``), so sign-in goes on working,
+still throttled; failures counted during the outage are not carried back into Redis.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +25,7 @@ from flask import current_app
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
+from portal import health
 from portal.database import utcnow
 from portal.extensions import db
 from portal.security.models import LoginAttempt
@@ -124,8 +128,51 @@ class RedisStore:
         self.client.delete(f"portal:signin:{key}")
 
 
+class FallbackStore:
+    """Redis, and the database while Redis cannot be reached.
+
+    After a failure Redis is left alone for ``retry_seconds`` (each sign-in would otherwise
+    wait for it to refuse), then tried again. The switch each way is logged once per process
+    and shown to administrators (portal/health.py).
+    """
+
+    name = "Sign-in throttle (Redis)"
+    retry_seconds = 30.0
+
+    def __init__(self, primary: RedisStore, fallback: DatabaseStore) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.retry_after = 0.0  # monotonic; Redis is not tried before this
+
+    def _call(self, method: str, *args):
+        import redis
+
+        if time.monotonic() >= self.retry_after:
+            try:
+                result = getattr(self.primary, method)(*args)
+            except redis.RedisError as exc:
+                self.retry_after = time.monotonic() + self.retry_seconds
+                health.fallback_started(self.name, exc)
+            else:
+                health.fallback_ended(self.name)
+                return result
+        return getattr(self.fallback, method)(*args)
+
+    def get(self, key: str) -> tuple[int, datetime] | None:
+        return self._call("get", key)
+
+    def add_failure(self, key: str, forget_after: timedelta) -> None:
+        self._call("add_failure", key, forget_after)
+
+    def clear(self, key: str) -> None:
+        # Both: a counter kept in the table during an outage must not return with the next.
+        self._call("clear", key)
+        self.fallback.clear(key)
+
+
 def store():
-    """The configured store: Redis when ``REDIS_URL`` is set, else the database."""
+    """The configured store: Redis (falling back to the database) when ``REDIS_URL`` is set,
+    else the database."""
     app = current_app._get_current_object()
     cached = app.extensions.get("portal_throttle_store")
     if cached is None:
@@ -133,7 +180,11 @@ def store():
         if url:
             import redis
 
-            cached = RedisStore(redis.Redis.from_url(url))
+            timeout = app.config.get("REDIS_TIMEOUT_SECONDS", 1)
+            client = redis.Redis.from_url(
+                url, socket_connect_timeout=timeout, socket_timeout=timeout
+            )
+            cached = FallbackStore(RedisStore(client), DatabaseStore())
         else:
             cached = DatabaseStore()
         app.extensions["portal_throttle_store"] = cached
@@ -174,6 +225,8 @@ def clear(kind: str, value: str) -> None:
 def forget_stale() -> int:
     """Delete database counters nobody has touched for a day (for a periodic job)."""
     found = store()
+    if isinstance(found, FallbackStore):
+        found = found.fallback
     if isinstance(found, DatabaseStore):
         return found.prune(utcnow() - max(p.forget_after for p in POLICIES.values()))
     return 0

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal.accounts.access import dashboard_url
 from portal.charter import PROMISE_CODES as PROMISE_ORDER
 from portal.extensions import db
+from portal.health import health_report
 from portal.visitor import bp
 
 
@@ -28,12 +29,15 @@ def dashboard():
 
 @bp.route("/healthz")
 def healthz():
+    """503 only when the database is unreachable (nothing works without it). A Redis or mail
+    server that cannot be reached is "degraded", still 200: the portal works around both
+    (docs/DEPLOY.md), and a load balancer must not take every instance out for it."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.rollback()
         return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+    return jsonify(health_report())
 
 
 @bp.route("/charter")

@@ -171,7 +171,9 @@ def test_counters_live_in_redis_when_redis_url_is_set(app_config, redis_url, bac
         dict(app_config, REDIS_URL=redis_url, RATELIMIT_STORAGE_URI=redis_url)
     )
     with redis_app.app_context():
-        assert isinstance(throttle.store(), throttle.RedisStore)
+        found = throttle.store()
+        assert isinstance(found, throttle.FallbackStore)  # the database only while Redis is down
+        assert isinstance(found.primary, throttle.RedisStore)
         with time_machine.travel(utcnow(), tick=False):
             for _ in range(5):
                 throttle.record_failure("account", "r@example.test")
