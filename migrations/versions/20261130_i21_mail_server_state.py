@@ -1,7 +1,7 @@
 """mail server state: whether the sender can reach the mail server, since when
 
 Revision ID: i21_mail_state
-Revises: 22ab4ff99829
+Revises: i17_published
 Create Date: 2026-11-30 05:20:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i21_mail_state"
-down_revision = "22ab4ff99829"
+down_revision = "i17_published"
 branch_labels = None
 depends_on = None
 
