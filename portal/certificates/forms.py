@@ -22,9 +22,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.accounts.forms import strip_text
+from portal.accounts.forms import (
+    size_check_attributes,
+    strip_text,
+)
 from portal.certificates.models import CERTIFICATE_STATUS_LABELS
 from portal.charter import POSTAGE_LABELS
+from portal.security.uploads import MAX_UPLOAD_BYTES
 
 # -- completions ---------------------------------------------------------------------------------
 
@@ -72,7 +76,7 @@ class UploadCompletionsForm(FlaskForm):
     file = FileField(
         "CSV file of completions",
         description="One learner a line, with the columns in the template. Up to 20,000 learners.",
-        render_kw={"accept": ".csv,text/csv"},
+        render_kw={"accept": ".csv,text/csv", **size_check_attributes(MAX_UPLOAD_BYTES)},
     )
     upload = SubmitField("Upload and check")
 

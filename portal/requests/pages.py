@@ -21,11 +21,15 @@ from sqlalchemy.orm import joinedload
 
 from portal import stored_files
 from portal.accounts.models import User
+from portal.charter import RuleKind
+from portal.charter.wording import promise_words, same_day_description
+from portal.database import utcnow
 from portal.extensions import db
 from portal.requests import files, live, services
 from portal.requests.forms import AcceptForm, DiscussForm, RatingForm, ReplyForm
 from portal.requests.models import RequestEvent, ResolutionState, ServiceRequest, Status
 from portal.security import policy
+from portal.settings.services import office_settings
 from portal.templating import when
 
 ENDPOINTS = {
@@ -82,14 +86,22 @@ def _may_change(page: RequestPage) -> None:
 
 
 def promise_summary(request: ServiceRequest) -> dict:
-    """What the customer is told about the promise (CHARTER.md sections 4 to 6)."""
+    """What the customer is told about the promise (CHARTER.md sections 4 to 6), and, from
+    the charter's wording, whether it is due, missed, done or done late (section 9)."""
     promise = services.promise_of(request)
+    state, words = promise_words(promise.action, request.response_due_at,
+                                 request.promise_met_at, utcnow())
+    sentence = promise.description
+    if promise.kind == RuleKind.SAME_DAY:
+        sentence = same_day_description(office_settings().same_day_cutoff)
     return {
-        "sentence": promise.description,
+        "sentence": sentence,
         "action": promise.action,
         "due": when(request.response_due_at),
         "met": when(request.promise_met_at) if request.promise_met_at else "",
         "title": promise.title,
+        "state": state,
+        "words": words,
     }
 
 
