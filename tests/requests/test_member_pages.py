@@ -108,7 +108,7 @@ def test_oversize_file_is_an_error_on_the_form_that_keeps_the_text(app, signed_i
     assert response.status_code == 200
     assert "There is a problem" in page and "Choose the files again." in page
     assert COMPLAINT["body"] in page
-    assert 'data-max-bytes="%d"' % files.MAX_FILE_BYTES in page
+    assert f'data-max-bytes="{files.MAX_FILE_BYTES}"' in page
     assert count_requests() == 0
     # A body over the whole cap is refused before it is read.
     huge = b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1)
