@@ -170,3 +170,13 @@ def renewal_reminder_words(renewal: date, reminder: date, today: date) -> str:
     if today <= renewal:
         return "To renew, pay your subscription by your renewal date."
     return "Your renewal date has passed. Contact us to renew your membership."
+
+
+def callback_preference_words(preference: str | None, words: str | None) -> str:
+    """What a customer who chose a time for their call back is told beside the promise: the
+    call comes in the part of the day they chose, by the promised time at the latest."""
+    if not preference or preference == "any" or not words:
+        return ""
+    return (f"You asked us to call in the {words[0].lower()}{words[1:]}. We will call you "
+            "then, within our promise; if no such time is left before it, we will call "
+            "before it and leave a message if you cannot talk.")

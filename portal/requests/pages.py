@@ -22,7 +22,11 @@ from sqlalchemy.orm import joinedload
 from portal import stored_files
 from portal.accounts.models import User
 from portal.charter import RuleKind
-from portal.charter.wording import promise_words, same_day_description
+from portal.charter.wording import (
+    callback_preference_words,
+    promise_words,
+    same_day_description,
+)
 from portal.database import utcnow
 from portal.extensions import db
 from portal.requests import files, live, services
@@ -102,6 +106,9 @@ def promise_summary(request: ServiceRequest) -> dict:
         "title": promise.title,
         "state": state,
         "words": words,
+        "callback_note": callback_preference_words(
+            request.details.get("preferred_time"), request.details.get("preferred_time_words")
+        ) if request.promise_met_at is None else "",
     }
 
 

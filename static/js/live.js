@@ -7,10 +7,10 @@
  * (#live-announce). The new HTML comes from data-live-fragment when the page has a
  * fragment URL, else from the page's own address, from the element with the same id.
  *
- * data-live-mode="notice" watches without swapping: on a change it shows the text of
- * data-live-notice in the region's [data-live-notice-target] (the staff request page, so
- * nobody types over a colleague's change unaware). Without JavaScript the pages still
- * work: a reload shows the same.
+ * data-live-mode="notice" watches without swapping: on a change it shows the region's
+ * hidden [data-live-notice-target] and reads it out (the staff request page, so nobody
+ * types over a colleague's change unaware). Without JavaScript the pages still work: a
+ * reload shows the same.
  */
 (function () {
   "use strict";
@@ -43,11 +43,12 @@
     }
 
     function showNotice() {
-      var target = region.querySelector("[data-live-notice-target]") || region;
-      var text = region.getAttribute("data-live-notice") || "This page has changed.";
-      target.hidden = false;
-      target.textContent = text;
-      say(text);
+      // The notice is already in the page, hidden: show it and read it out.
+      var target = region.querySelector("[data-live-notice-target]");
+      if (target) {
+        target.hidden = false;
+        say(target.textContent.replace(/\s+/g, " ").trim());
+      }
       pending = null;
     }
 
