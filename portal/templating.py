@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from portal.charter import DEFAULT_PROMISES
 from portal.charter.wording import (
+    callback_preference_words,
     date_words,
     format_clock_time,
     format_date,
@@ -80,7 +81,8 @@ def promise_state(r) -> str:
 
 def register(app) -> None:
     app.jinja_env.globals.update(promise_line=promise_line, promise_state=promise_state,
-                                 on_hold_words=on_hold_words, date_words=date_words)
+                                 on_hold_words=on_hold_words, date_words=date_words,
+                                 callback_note=callback_preference_words)
 
     @app.context_processor
     def _now():

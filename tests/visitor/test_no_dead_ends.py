@@ -250,3 +250,17 @@ def test_customer_pages_carry_a_live_region(signed_in_as, role, url):
     page = client.get(url).get_data(as_text=True)
     assert "data-live-state=" in page and "/static/js/live.js" in page
     assert page.count("/static/js/live.js") == 1
+
+
+def test_a_callbacks_chosen_time_is_in_the_page_and_the_email(signed_in_as):
+    from portal.notify.models import OutboxMessage
+
+    client, person = signed_in_as("member")
+    response = client.post("/member/requests/new/callback", data={
+        "phone": "07700 900123", "preferred_time": "afternoon", "body": "About my renewal."})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You asked us to call in the afternoon (midday to 5pm)." in page
+    email = db.session.scalars(db.select(OutboxMessage).where(
+        OutboxMessage.to_address == person.email)).all()[-1]
+    assert "You asked us to call in the afternoon" in email.body_text
