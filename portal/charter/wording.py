@@ -162,6 +162,13 @@ def same_day_description(cutoff: time) -> str:
             f"us {cutoff_words(cutoff)} are answered the next working day.")
 
 
+def promise_sentence(promise, cutoff: time) -> str:
+    """A promise's sentence for customers, with the same-day cut-off's time in it."""
+    if promise.kind.value == "same_day":
+        return same_day_description(cutoff)
+    return promise.description
+
+
 def renewal_reminder_words(renewal: date, reminder: date, today: date) -> str:
     """The dashboard's renewal line: promise the reminder only while its day is to come."""
     if today < reminder:

@@ -32,7 +32,7 @@ from portal.charter.wording import cutoff_words
 from portal.phones import PhoneNumber
 from portal.requests import files
 from portal.requests.models import Kind
-from portal.settings.services import office_settings
+from portal.settings.services import get_calendar
 
 SUBJECT_MAX = 150
 BODY_MAX = 5000
@@ -340,7 +340,7 @@ class EmployerSupportForm(RequestForm):
     @property
     def intro(self) -> str:
         # The cut-off is an administrator's setting: say the time it is now (CHARTER §3).
-        cutoff = office_settings().same_day_cutoff
+        cutoff = get_calendar().rules.same_day_cutoff
         return ("Ask about delivering our services to your organisation or about a problem "
                 "with a system. Your support contact replies the same working day; requests "
                 f"that reach us {cutoff_words(cutoff)} are answered the next working day.")

@@ -21,11 +21,10 @@ from sqlalchemy.orm import joinedload
 
 from portal import stored_files
 from portal.accounts.models import User
-from portal.charter import RuleKind
 from portal.charter.wording import (
     callback_preference_words,
+    promise_sentence,
     promise_words,
-    same_day_description,
 )
 from portal.database import utcnow
 from portal.extensions import db
@@ -33,7 +32,7 @@ from portal.requests import files, live, services
 from portal.requests.forms import AcceptForm, DiscussForm, RatingForm, ReplyForm
 from portal.requests.models import RequestEvent, ResolutionState, ServiceRequest, Status
 from portal.security import policy
-from portal.settings.services import office_settings
+from portal.settings.services import get_calendar
 from portal.templating import when
 
 ENDPOINTS = {
@@ -95,11 +94,8 @@ def promise_summary(request: ServiceRequest) -> dict:
     promise = services.promise_of(request)
     state, words = promise_words(promise.action, request.response_due_at,
                                  request.promise_met_at, utcnow())
-    sentence = promise.description
-    if promise.kind == RuleKind.SAME_DAY:
-        sentence = same_day_description(office_settings().same_day_cutoff)
     return {
-        "sentence": sentence,
+        "sentence": promise_sentence(promise, get_calendar().rules.same_day_cutoff),
         "action": promise.action,
         "due": when(request.response_due_at),
         "met": when(request.promise_met_at) if request.promise_met_at else "",

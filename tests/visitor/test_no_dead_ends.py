@@ -264,3 +264,16 @@ def test_a_callbacks_chosen_time_is_in_the_page_and_the_email(signed_in_as):
     email = db.session.scalars(db.select(OutboxMessage).where(
         OutboxMessage.to_address == person.email)).all()[-1]
     assert "You asked us to call in the afternoon" in email.body_text
+
+
+def test_the_acknowledgement_gives_the_employer_cut_off_time(app):
+    from portal.notify.models import OutboxMessage
+
+    settings_services.set_office_hours(time(9), time(17), time(15))
+    employer = make_user("employer")
+    services.submit_request("employer-support", subject="S", body="B", requester=employer,
+                            organisation=employer.organisation)
+    db.session.flush()
+    email = db.session.scalars(db.select(OutboxMessage).where(
+        OutboxMessage.to_address == employer.email)).all()[-1]
+    assert "at or after 3pm are answered the next working day" in email.body_text
