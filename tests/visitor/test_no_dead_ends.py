@@ -277,3 +277,25 @@ def test_the_acknowledgement_gives_the_employer_cut_off_time(app):
     email = db.session.scalars(db.select(OutboxMessage).where(
         OutboxMessage.to_address == employer.email)).all()[-1]
     assert "at or after 3pm are answered the next working day" in email.body_text
+
+
+def test_the_date_is_said_to_move_only_when_it_moved(signed_in_as):
+    from portal.requests.models import EventKind
+
+    member, person = signed_in_as("member")
+    staff = make_user("staff")
+    saturday, sunday = (datetime(2026, 11, 28, 10, tzinfo=UTC),
+                        datetime(2026, 11, 29, 10, tzinfo=UTC))
+    with time_machine.travel(datetime(2026, 11, 26, 10, tzinfo=UTC), tick=False):
+        made = services.submit_request("complaint", subject="Late", body="B",
+                                       requester=person).request
+        services.staff_reply(made, staff, "Sorry.", resolution_date=date(2026, 12, 31))
+    with time_machine.travel(saturday, tick=False):
+        services.wait_for_customer(made, staff, "Which order?")
+    with time_machine.travel(sunday, tick=False):
+        services.customer_reply(made, "Order 42.", person)  # no office time passed
+    db.session.commit()
+    resumed = [e for e in made.events if e.kind == EventKind.RESUMED]
+    assert resumed and "resolution_due_at" not in resumed[-1].data
+    page = member.get(f"/member/requests/{made.reference}").get_data(as_text=True)
+    assert "moved to" not in page
