@@ -218,3 +218,29 @@ def test_staff_see_live_that_someone_else_changed_the_case(page, live_server, ch
     expect(notice).to_be_visible(timeout=LIVE_MS)
     expect(notice).to_contain_text("Someone else has just changed this request")
     check_accessible(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_over_size_file_is_refused_on_the_form_with_the_text_kept(
+    page, width, check_accessible
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/contact/complaint")
+    page.get_by_label("Your name").fill("Vera Visitor")
+    page.get_by_label("Email address").fill("vera@example.test")
+    page.get_by_label("What is your complaint about?").fill("Lost certificate")
+    page.get_by_label("What happened").fill("It never arrived.")
+    page.get_by_label("What would you like us to do to put it right?").fill("Send another.")
+    big = b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024)
+    page.get_by_label("Attach files (optional)").set_input_files(
+        files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": big}]
+    )
+    error = page.locator("#attachments-size-error")
+    expect(error).to_contain_text("scan.pdf is 11")
+    expect(error).to_contain_text("Each file must be 10 MB or smaller")
+    page.get_by_role("button", name="Send").click()
+    # Not sent: still on the form, with everything typed.
+    assert page.url.endswith("/contact/complaint")
+    expect(page.get_by_label("What happened")).to_have_value("It never arrived.")
+    expect(page.get_by_label("Attach files (optional)")).to_be_focused()
+    check_accessible(page)
