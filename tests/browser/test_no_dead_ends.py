@@ -74,7 +74,7 @@ def test_a_visitor_reaches_the_contact_form_from_the_home_page(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_an_employers_dashboard_and_list_show_a_reply_live(
-    page, live_server, width, check_accessible
+    page, live_server, width, check_accessible, check_html
 ):
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, "employer@demo.test")
@@ -111,10 +111,13 @@ def test_an_employers_dashboard_and_list_show_a_reply_live(
     _as_staff(live_server, resolve)
     expect(listed.locator("li", has_text=reference)).to_contain_text("resolved", timeout=LIVE_MS)
     check_accessible(page)
+    check_html()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_a_centres_pages_show_a_sign_off_live(page, live_server, width, check_accessible):
+def test_a_centres_pages_show_a_sign_off_live(
+    page, live_server, width, check_accessible, check_html
+):
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, "centre@demo.test")
     page.wait_for_url("**/centre/")
@@ -162,6 +165,9 @@ def test_a_centres_pages_show_a_sign_off_live(page, live_server, width, check_ac
     expect(rows).to_contain_text(learner)
     _as_staff(live_server, sign_off(ids[2]))
     expect(rows).not_to_contain_text(learner, timeout=LIVE_MS)
+    page.goto("/centre/requests")
+    check_accessible(page)
+    check_html()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -201,7 +207,9 @@ def test_an_applicants_dashboard_shows_the_decision_live(
     check_html()
 
 
-def test_staff_see_live_that_someone_else_changed_the_case(page, live_server, check_accessible):
+def test_staff_see_live_that_someone_else_changed_the_case(
+    page, live_server, check_accessible, check_html
+):
     sign_in(page, "support@demo.test")
     reference = _open_request(live_server)
     assert reference, "the demo needs an open request"
@@ -218,6 +226,7 @@ def test_staff_see_live_that_someone_else_changed_the_case(page, live_server, ch
     expect(notice).to_be_visible(timeout=LIVE_MS)
     expect(notice).to_contain_text("Someone else has just changed this request")
     check_accessible(page)
+    check_html()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -244,3 +253,21 @@ def test_an_over_size_file_is_refused_on_the_form_with_the_text_kept(
     expect(page.get_by_label("What happened")).to_have_value("It never arrived.")
     expect(page.get_by_label("Attach files (optional)")).to_be_focused()
     check_accessible(page)
+
+
+def test_an_administrator_changes_the_footers_contact_details(page, check_accessible, check_html):
+    sign_in(page, "admin@demo.test")
+    page.goto("/admin/")
+    page.get_by_role("link", name="Contact details shown on every page").click()
+    check_accessible(page)
+    page.get_by_label("Phone number").fill("0300 765 4321")
+    page.get_by_label("Email address").fill("not an address")
+    page.get_by_role("button", name="Save contact details").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    expect(page.get_by_label("Phone number")).to_have_value("0300 765 4321")
+    check_accessible(page)
+    page.get_by_label("Email address").fill("members@example.org")
+    page.get_by_role("button", name="Save contact details").click()
+    expect(page.locator("footer")).to_contain_text("0300 765 4321")
+    expect(page.locator("footer")).to_contain_text("members@example.org")
+    check_html()
