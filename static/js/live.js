@@ -5,7 +5,8 @@
  * URL with If-None-Match; the server answers 304 while nothing has changed. On a change it
  * fetches the region's new HTML and swaps it in, and says so in the polite live region
  * (#live-announce). The new HTML comes from data-live-fragment when the page has a
- * fragment URL, else from the page's own address, from the element with the same id.
+ * fragment URL, else from data-live-source (the page's address when it was drawn in answer
+ * to a form) or the page's own address, from the element with the same id.
  *
  * data-live-mode="notice" watches without swapping: on a change it shows the region's
  * hidden [data-live-notice-target] and reads it out (the staff request page, so nobody
@@ -65,7 +66,7 @@
 
     function swap() {
       if (noticeOnly) { showNotice(); return Promise.resolve(); }
-      var url = fragmentUrl || window.location.href;
+      var url = fragmentUrl || region.getAttribute("data-live-source") || window.location.href;
       return fetch(url, { cache: "no-store", credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) { return; }
