@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.requests import live
 from portal.requests.forms import MEMBER_FORMS, RequestForm, grade_choices
 from portal.requests.models import OPEN_STATUSES, Kind, ServiceRequest
+from portal.settings.services import current_promises
 
 #: The renewal reminder goes this many days before the date (CHARTER.md section 3).
 RENEWAL_NOTICE_DAYS = 28
@@ -31,6 +32,8 @@ def membership_summary(user: User, today: date) -> dict:
         "membership": membership,
         "grade_name": grade_name(membership.grade),
         "grade_of": grade_name,
+        # Called by the page only for an applicant yet to apply: no query for anyone else.
+        "application_promise": _application_promise,
         "days_to_renewal": (renewal - today).days if renewal is not None else None,
         "renewal_line": renewal_reminder_words(
             renewal, renewal - timedelta(days=RENEWAL_NOTICE_DAYS), today
@@ -59,6 +62,11 @@ def pending_membership_request(user: User) -> ServiceRequest | None:
         .order_by(ServiceRequest.id.desc())
         .limit(1)
     )
+
+
+def _application_promise() -> str:
+    """The membership-application promise in the targets now (CHARTER.md section 4)."""
+    return current_promises()["membership-application"].description
 
 
 def grade_name(code: str | None) -> str:

@@ -83,6 +83,7 @@ def test_an_applicant_is_led_to_apply_then_shown_the_application(signed_in_as):
     client, _user = _applicant(signed_in_as)
     page = client.get("/member/").get_data(as_text=True)
     assert "Apply for membership" in page and 'href="/member/requests/new/application"' in page
+    assert "tell you the outcome within 3 working days" in page
     assert "has not been decided yet" not in page
     assert "(Applicant)" in page and "(Member)" not in page
     assert client.post("/member/requests/new/application", data=APPLICATION).status_code == 302
