@@ -100,14 +100,18 @@ def _read_organisation(organisation_id: int) -> str:
 
 def _read_centre(organisation_id: int) -> str:
     """A centre's learners and application, as a digest of what their pages show: how many
-    completions are in each state (a sign-off or a posting moves one), and the application's
-    state. Read through the tables, so this package imports neither area."""
+    completions are in each state (a sign-off or a posting moves one) with the latest of each
+    kind of date, and the application's state. Read through the tables, so this package
+    imports neither area."""
     tables = db.Model.metadata.tables
     completion, application = tables["completion"], tables["centre_application"]
+    c = completion.c
     by_status = db.session.execute(
-        select(completion.c.status, func.count(), func.max(completion.c.id))
-        .where(completion.c.organisation_id == organisation_id)
-        .group_by(completion.c.status).order_by(completion.c.status)
+        select(c.status, func.count(), func.max(c.id), func.max(c.signed_off_at),
+               func.max(c.dispatch_due_at), func.max(c.printed_at), func.max(c.dispatched_at),
+               func.max(c.returned_at))
+        .where(c.organisation_id == organisation_id)
+        .group_by(c.status).order_by(c.status)
     ).all()
     applications = db.session.execute(
         select(application.c.id, application.c.status, application.c.updated_at,
