@@ -29,8 +29,9 @@ MESSAGES = {
     405: ("That did not work", "This page cannot be used that way. Go back and try again."),
     413: (
         "That file is too large",
-        "Each file must be 10 MB or smaller. Nothing was saved: "
-        "go back, choose a smaller file and send the form again.",
+        "Each file must be 10 MB or smaller, and up to 10 MB can be sent at a time. Nothing "
+        "was saved. Use your browser's Back button: what you typed is usually still there. "
+        "Then choose a smaller file, or fewer files, and send the form again.",
     ),
     429: (
         "Too many attempts",

@@ -11,14 +11,19 @@ from datetime import date, datetime
 
 from portal.charter import DEFAULT_PROMISES
 from portal.charter.wording import (
+    callback_preference_words,
+    date_words,
     format_clock_time,
     format_date,
     format_london,
     format_london_date,
     format_london_time,
     london_year,
+    on_hold_words,
+    promise_words,
 )
 from portal.clock import london_today
+from portal.database import utcnow
 
 __all__ = ["iso_when", "london_date", "london_time", "promise_action", "register", "when"]
 
@@ -61,7 +66,29 @@ def promise_action(code: str) -> str:
     return DEFAULT_PROMISES[code].action
 
 
+def promise_line(r) -> str:
+    """What a customer is told about a request's first promise now: due, missed (with an
+    apology and what happens next) or done, on time or late (CHARTER.md section 9)."""
+    return promise_words(promise_action(r.promise_code), r.response_due_at, r.promise_met_at,
+                         utcnow())[1]
+
+
+def promise_state(r) -> str:
+    """``due``, ``missed``, ``met`` or ``late``: see :func:`promise_line`."""
+    return promise_words(promise_action(r.promise_code), r.response_due_at, r.promise_met_at,
+                         utcnow())[0]
+
+
 def register(app) -> None:
+    app.jinja_env.globals.update(promise_line=promise_line, promise_state=promise_state,
+                                 on_hold_words=on_hold_words, date_words=date_words,
+                                 callback_note=callback_preference_words)
+
+    @app.context_processor
+    def _now():
+        # One instant per page, so every "missed" and "due" on it agrees.
+        return {"now": utcnow()}
+
     app.jinja_env.filters.update(
         when=when,
         iso_when=iso_when,
@@ -76,9 +103,10 @@ def register(app) -> None:
     @app.context_processor
     def _phone_lines():
         # Lazy: only pages that show the header's phone-lines line pay for the calendar.
-        from portal.settings.services import phone_lines_text
+        from portal.settings.services import contact_details, phone_lines_text
 
-        return {"phone_lines_text": phone_lines_text}
+        return {"phone_lines_text": phone_lines_text, "contact_details": contact_details,
+                "live_watch": _live_watch}
 
     @app.context_processor
     def _service_problems():
@@ -87,3 +115,17 @@ def register(app) -> None:
         from portal.health import problems
 
         return {"service_problems": problems}
+
+
+def _live_watch(kind: str, ident: int) -> dict:
+    """What a live region needs to watch ``kind``/``ident`` (see portal.requests.live): its
+    signed state URL, the tag of what is on the page now, and how often to ask."""
+    from flask import url_for
+
+    from portal.requests import live
+
+    return {
+        "state_url": url_for("visitor.live_state", key=live.state_key(kind, ident)),
+        "etag": live.etag_of(kind, ident),
+        "poll_ms": live.poll_milliseconds(),
+    }

@@ -10,10 +10,27 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.accounts.passwords import PASSWORD_MAX, PASSWORD_MIN, password_problem
 
+#: Characters that show nothing: zero-width spaces and joiners, the word joiner, the byte
+#: order mark and the soft hyphen. Text made only of these (and spaces) counts as empty.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+
 
 def strip_text(value):
-    """A form filter: typed text without leading or trailing spaces (other values as given)."""
-    return value.strip() if isinstance(value, str) else value
+    """A form filter: typed text without leading or trailing spaces or invisible characters
+    (other values as given), so text that shows nothing counts as empty."""
+    if not isinstance(value, str):
+        return value
+    trimmed = value.strip()
+    while trimmed and (trimmed[0] in INVISIBLE or trimmed[-1] in INVISIBLE):
+        trimmed = trimmed.strip(INVISIBLE).strip()
+    return trimmed
+
+
+def size_check_attributes(max_bytes: int, max_files: int = 1) -> dict:
+    """A file input's attributes that static/js/file-size.js reads to refuse an over-size
+    file in the browser, before a long upload ends in the "too large" page and what was
+    typed is lost; the server checks every file again behind it."""
+    return {"data-max-bytes": str(max_bytes), "data-max-files": str(max_files)}
 
 
 class PasswordPolicy:

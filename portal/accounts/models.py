@@ -127,6 +127,14 @@ class User(UserMixin, db.Model):
         return ROLE_LABELS[Role(self.role)]
 
     @property
+    def account_label(self) -> str:
+        """What the person is, in words: "Applicant" until a membership is granted, so
+        nobody is called a member before they are one; otherwise the role's label."""
+        if self.membership is not None and self.membership.status == "applicant":
+            return "Applicant"
+        return self.role_label
+
+    @property
     def first_name(self) -> str:
         return self.full_name.split(" ", 1)[0]
 

@@ -22,7 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.accounts.forms import EmailAddress
+from portal.accounts.forms import EmailAddress, strip_text
 from portal.accounts.models import ROLE_LABELS, Role
 from portal.notify.models import NEWS_TOPIC_LABELS
 
@@ -89,6 +89,35 @@ class OfficeHoursForm(FlaskForm):
             )
             return False
         return True
+
+
+def _at_most(n: int, what: str) -> Length:
+    return Length(max=n, message=f"{what} must be {n} characters or fewer.")
+
+
+class ContactDetailsForm(FlaskForm):
+    """The organisation's phone, email and postal address, shown in every page's footer."""
+
+    phone = StringField(
+        "Phone number",
+        validators=[Optional(), _at_most(40, "Phone number")],
+        filters=[strip_text],
+        render_kw={"autocomplete": "off"},
+    )
+    email = EmailField(
+        "Email address",
+        validators=[Optional(), _at_most(254, "Email address"),
+                    EmailAddress()],
+        filters=[strip_text],
+        render_kw={"spellcheck": "false"},
+    )
+    postal_address = TextAreaField(
+        "Postal address",
+        validators=[Optional(), _at_most(500, "Postal address")],
+        filters=[strip_text],
+        description="One line each; the footer shows them on one line, separated by commas.",
+    )
+    submit = SubmitField("Save contact details")
 
 
 def targets_form(promises) -> type[FlaskForm]:

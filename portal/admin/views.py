@@ -21,6 +21,7 @@ from portal.admin import bp
 from portal.admin.forms import (
     CALENDAR_KINDS,
     CalendarDayForm,
+    ContactDetailsForm,
     NewsForm,
     OfficeHoursForm,
     target_field_name,
@@ -158,6 +159,20 @@ def calendar():
         upcoming=settings_services.upcoming_non_working_days(london_today()),
         kinds=dict(CALENDAR_KINDS),
     )
+
+
+@bp.route("/contact-details", methods=["GET", "POST"])
+def contact_details():
+    """The phone number, email and postal address every page's footer gives."""
+    form = ContactDetailsForm(obj=settings_services.contact_details())
+    if form.validate_on_submit():
+        settings_services.set_contact_details(
+            form.phone.data or "", form.email.data or "", form.postal_address.data or "",
+            current_user._get_current_object(),
+        )
+        flash("Contact details saved. Every page shows them now.", "success")
+        return redirect(url_for("admin.contact_details"))
+    return render_template("admin/contact_details.html", form=form)
 
 
 @bp.route("/calendar/<int:day_id>/remove", methods=["POST"])

@@ -28,8 +28,15 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.accounts.forms import EmailAddress, email_field, new_password_fields, strip_text
+from portal.accounts.forms import (
+    EmailAddress,
+    email_field,
+    new_password_fields,
+    size_check_attributes,
+    strip_text,
+)
 from portal.phones import PhoneNumber
+from portal.security.uploads import MAX_UPLOAD_BYTES
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 _WEBSITE = re.compile(r"^(https?://)?[\w-]+(\.[\w-]+)+(/\S*)?$", re.IGNORECASE)
@@ -226,7 +233,8 @@ class DocumentForm(FlaskForm):
     file = FileField(
         "Choose a file",
         description="PDF, Word (.docx), PNG or JPEG, up to 10 MB.",
-        render_kw={"accept": ".pdf,.docx,.png,.jpg,.jpeg"},
+        render_kw={"accept": ".pdf,.docx,.png,.jpg,.jpeg",
+                   **size_check_attributes(MAX_UPLOAD_BYTES)},
     )
     upload = SubmitField("Upload document")
 

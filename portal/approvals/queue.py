@@ -75,12 +75,15 @@ def progress(application: CentreApplication, now: datetime | None = None) -> Pro
     now = now or utcnow()
     state = charter.status(now, application.due_at, calendar, office_settings().at_risk_hours)
     left = charter.time_left(now, application.due_at, calendar)
-    return Progress(state, STATE_LABELS[state], describe_office_time(left, calendar))
+    return Progress(state, STATE_LABELS[state],
+                    describe_office_time(left, calendar, application.due_at))
 
 
-def describe_office_time(seconds: int, calendar: charter.WorkingCalendar) -> str:
-    """Office time left in words: "3 working days 2 hours left", "overdue by 5 hours"."""
-    return office_time_left(seconds, calendar.close_s - calendar.open_s)
+def describe_office_time(seconds: int, calendar: charter.WorkingCalendar,
+                         due: datetime | None = None) -> str:
+    """Office time left in words: "3 working days 2 hours left", or past the due instant
+    "overdue since 5pm on Friday 27 November"."""
+    return office_time_left(seconds, calendar.close_s - calendar.open_s, due)
 
 
 def live_status(application: CentreApplication) -> dict:

@@ -48,6 +48,7 @@ ACTIONS = {
     "privacy.erasure_requested": "Erasure requested",
     "privacy.erasure_carried_out": "Personal data erased",
     "settings.office_hours": "Office hours changed",
+    "settings.contact_details": "Contact details changed",
     "settings.calendar_day_added": "Calendar day added",
     "settings.calendar_day_removed": "Calendar day removed",
     "settings.targets_changed": "Promise targets changed",

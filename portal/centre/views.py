@@ -9,6 +9,7 @@ from flask_login import current_user
 from portal.approvals import services
 from portal.centre import bp
 from portal.certificates.services import dashboard_counts
+from portal.settings.services import current_promises
 
 
 @bp.route("/")
@@ -24,4 +25,6 @@ def dashboard():
         organisation=organisation,
         application=application,
         counts=counts,
+        # The centre-support promise as it stands in the settings (CHARTER.md section 4).
+        centre_support_sentence=current_promises()["centre-support"].description,
     )

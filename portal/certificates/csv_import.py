@@ -100,7 +100,7 @@ def import_completions_csv(organisation: Organisation, user: User, data: bytes) 
     first = next(records, None)
     if first is None:
         raise CentreError("The file is empty.")
-    context = _Context.for_file(organisation, _columns(first[1]))
+    context = _Context.for_file(organisation, _columns(first[1]), len(first[1]))
     result = UploadResult()
     candidates = _check_rows(records, context, result)
     _insert_new(organisation, user, candidates, result)
@@ -176,12 +176,15 @@ class _Context:
     qualifications: dict[str, Qualification]  # the centre's own, by upper-case code
     catalogue: set[str]  # every code we know, upper case
     today: date
+    width: int  # how many columns the first line names
 
     @classmethod
-    def for_file(cls, organisation: Organisation, columns: dict[str, int]) -> _Context:
+    def for_file(cls, organisation: Organisation, columns: dict[str, int],
+                 width: int) -> _Context:
         return cls(
             organisation_id=organisation.id,
             columns=columns,
+            width=width,
             qualifications={q.code.upper(): q for q in approved_qualifications(organisation)},
             catalogue=set(db.session.scalars(select(func.upper(Qualification.code)))),
             today=london_today(),
@@ -212,6 +215,19 @@ class _Row:
     @property
     def completed_on(self) -> date | None:
         return _parse_date(self.when_text)
+
+
+def _width_problem(cells: list[str], context: _Context) -> str | None:
+    """A row with more filled cells than the header names: its cells have shifted (often a
+    comma inside a cell without quotes), so every later check would read the wrong column."""
+    filled = len(cells)
+    while filled and not cells[filled - 1].strip():
+        filled -= 1
+    if filled <= context.width:
+        return None
+    return (f"This line has {filled} columns but the first line names {context.width}. "
+            "If a name or identifier has a comma in it, put it in double quotes (saving from "
+            "a spreadsheet as CSV does this for you).")
 
 
 def _row_problem(row: _Row, context: _Context) -> str | None:
@@ -251,7 +267,7 @@ def _check_rows(
                 f"A file can hold up to {MAX_CSV_ROWS:,} learners. Split it and upload each part."
             )
         row = _Row.read(cells, context.columns)
-        problem = _row_problem(row, context)
+        problem = _width_problem(cells, context) or _row_problem(row, context)
         if problem is None:
             key = (row.ref, context.qualifications[row.code].id, row.completed_on)
             if key in candidates:

@@ -22,9 +22,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.accounts.forms import strip_text
-from portal.certificates.models import CERTIFICATE_STATUS_LABELS
+from portal.accounts.forms import (
+    size_check_attributes,
+    strip_text,
+)
+from portal.certificates.models import CERTIFICATE_STATUS_LABELS, PREPARING
 from portal.charter import POSTAGE_LABELS
+from portal.security.uploads import MAX_UPLOAD_BYTES
 
 # -- completions ---------------------------------------------------------------------------------
 
@@ -77,7 +81,7 @@ class UploadCompletionsForm(FlaskForm):
     file = FileField(
         "CSV file of completions",
         description="One learner a line, with the columns in the template. Up to 20,000 learners.",
-        render_kw={"accept": ".csv,text/csv"},
+        render_kw={"accept": ".csv,text/csv", **size_check_attributes(MAX_UPLOAD_BYTES)},
     )
     upload = SubmitField("Upload and check")
 
@@ -86,9 +90,23 @@ class UploadCompletionsForm(FlaskForm):
             raise ValidationError("Choose a CSV file to upload.")
 
 
-TRACKER_STATUSES = [SelectChoice("", "Any status")] + [
-    SelectChoice(status.value, label) for status, label in CERTIFICATE_STATUS_LABELS.items()
-]
+TRACKER_STATUSES = (
+    [SelectChoice("", "Any status")]
+    + [SelectChoice(status.value, label) for status, label in CERTIFICATE_STATUS_LABELS.items()]
+    + [SelectChoice(PREPARING, "Being prepared (signed off or printed)")]
+)
+
+#: Words people put in a tracker address for a status (a dashboard link, a bookmark, a URL
+#: typed from an email), and the status each means.
+STATUS_ALIASES = {"posted": "dispatched", "waiting": "recorded", "in_progress": PREPARING}
+
+
+def _status_word(value):
+    """The tracker's status filter from the address: known words mapped to their status."""
+    if not isinstance(value, str):
+        return value
+    word = value.strip().lower()
+    return STATUS_ALIASES.get(word, word)
 
 
 class TrackerFilterForm(FlaskForm):
@@ -97,8 +115,10 @@ class TrackerFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", choices=TRACKER_STATUSES, validate_choice=True)
-    qualification = SelectField("Qualification", validate_choice=True)
+    # A default of "" so an empty query string is "any", never "Not a valid choice".
+    status = SelectField("Status", choices=TRACKER_STATUSES, validate_choice=True, default="",
+                         filters=[_status_word])
+    qualification = SelectField("Qualification", validate_choice=True, default="")
     overdue = BooleanField("Only overdue certificates")
     q = SearchField(
         "Search by name, email or identifier",

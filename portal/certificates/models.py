@@ -46,6 +46,8 @@ CERTIFICATE_STATUS_LABELS = {
 
 #: States in which the certificate is still ours to send: these can be overdue.
 AWAITING_DISPATCH = (CertificateStatus.SIGNED_OFF.value, CertificateStatus.PRINTED.value)
+#: The tracker's filter for both of them ("being prepared", the dashboard's figure).
+PREPARING = "preparing"
 
 
 

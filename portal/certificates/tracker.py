@@ -17,7 +17,7 @@ from sqlalchemy import Select, func, or_, select
 
 from portal import charter
 from portal.approvals.models import Qualification
-from portal.certificates.models import AWAITING_DISPATCH, Completion
+from portal.certificates.models import AWAITING_DISPATCH, PREPARING, Completion
 from portal.csvsafe import safe_cell
 from portal.extensions import db
 
@@ -40,7 +40,9 @@ def tracker_select(organisation_id: int, filters: TrackerFilter, now: datetime) 
     it (docs/PERFORMANCE.md).
     """
     query = select(Completion).where(Completion.organisation_id == organisation_id)
-    if filters.status:
+    if filters.status == PREPARING:
+        query = query.where(Completion.status.in_(AWAITING_DISPATCH))
+    elif filters.status:
         query = query.where(Completion.status == filters.status)
     if filters.qualification_id is not None:
         query = query.where(Completion.qualification_id == filters.qualification_id)

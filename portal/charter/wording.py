@@ -80,9 +80,15 @@ def london_year(instant: datetime) -> int:
     return _london(instant).year
 
 
-def office_time_left(seconds: int, office_day_seconds: int) -> str:
+def office_time_left(seconds: int, office_day_seconds: int, due: datetime | None = None) -> str:
     """Office time before (or past) a due instant, as staff read it in queues:
-    "1 working day 2 hours left", "overdue by 3 hours 5 minutes" (CHARTER.md section 7)."""
+    "1 working day 2 hours left", "overdue by 3 hours 5 minutes" (CHARTER.md section 7).
+
+    Past the due instant, with ``due`` given, it says since when: "overdue since 5pm on
+    Friday 27 November". Office time alone misleads at a glance: on Monday morning a
+    promise missed at 5pm on Friday is overdue by "less than a minute" of office time."""
+    if seconds < 0 and due is not None:
+        return f"overdue since {format_london(due)}"
     amount = abs(seconds)
     days, rest = divmod(amount, office_day_seconds)
     hours, rest = divmod(rest, 3600)
@@ -96,3 +102,88 @@ def office_time_left(seconds: int, office_day_seconds: int) -> str:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
     words = " ".join(parts) or "less than a minute"
     return f"overdue by {words}" if seconds < 0 else f"{words} left"
+
+
+# -- promises told to customers: on time, missed, done late (CHARTER.md section 9) -----------
+
+#: What happens after a missed promise, said on every customer page that shows it.
+MISSED_NEXT = (
+    "Your request is now with our team as a priority and we will do this as soon as we can. "
+    "You do not need to do anything."
+)
+APOLOGY = "We are sorry."
+
+
+def promise_words(action: str, due_at: datetime | None, met_at: datetime | None,
+                  now: datetime) -> tuple[str, str]:
+    """The state of a promise and what the customer is told about it, as (state, words).
+
+    state is ``due`` (not yet due), ``missed`` (past its due instant, not kept), ``met``
+    (kept in time) or ``late`` (kept after its due instant). A missed promise is called
+    missed, with an apology and what happens next; one kept late says "done late", never
+    "done" alone (CHARTER.md section 9, "Missed is said plainly")."""
+    if due_at is None:
+        return "due", ""
+    due = format_london(due_at)
+    if met_at is not None:
+        if met_at > due_at:
+            return "late", (f"Done late, at {format_london(met_at)}: we promised to {action} "
+                            f"by {due}. {APOLOGY}")
+        return "met", f"Done at {format_london(met_at)} (promised by {due})."
+    if now > due_at:
+        return "missed", (f"We promised to {action} by {due} and we have missed that. "
+                          f"{APOLOGY} {MISSED_NEXT}")
+    return "due", f"We will {action} by {due}."
+
+
+def date_words(label: str, due_at: datetime, now: datetime, *, done: bool = False) -> str:
+    """A later date shown to a customer (a resolution date, the next update): "by 5pm on
+    Monday 7 December", or, once it has passed unmet, said plainly with an apology."""
+    if not done and now > due_at:
+        return (f"{label} was {format_london(due_at)} and we have missed it. {APOLOGY} "
+                "We will be in touch as soon as we can with where things stand.")
+    return f"{label}: {format_london(due_at)}."
+
+
+def on_hold_words(since: datetime) -> str:
+    """A resolution date paused while we wait for the customer (CHARTER.md section 9)."""
+    return (f"On hold since {format_london(since)} while we wait for your reply. When you "
+            "reply, the date moves on by the working time we spent waiting.")
+
+
+def cutoff_words(cutoff: time) -> str:
+    """The same-day promise's cut-off as customers read it: "at or after 4pm"."""
+    return f"at or after {format_clock_time(cutoff)}"
+
+
+def same_day_description(cutoff: time) -> str:
+    """The employer-support promise with its cut-off time from the settings."""
+    return ("Your named support contact will reply the same working day; requests that reach "
+            f"us {cutoff_words(cutoff)} are answered the next working day.")
+
+
+def promise_sentence(promise, cutoff: time) -> str:
+    """A promise's sentence for customers, with the same-day cut-off's time in it."""
+    if promise.kind.value == "same_day":
+        return same_day_description(cutoff)
+    return promise.description
+
+
+def renewal_reminder_words(renewal: date, reminder: date, today: date) -> str:
+    """The dashboard's renewal line: promise the reminder only while its day is to come."""
+    if today < reminder:
+        return (f"To renew, pay your subscription by your renewal date. We will remind you on "
+                f"{format_date(reminder)}, four weeks before it.")
+    if today <= renewal:
+        return "To renew, pay your subscription by your renewal date."
+    return "Your renewal date has passed. Contact us to renew your membership."
+
+
+def callback_preference_words(preference: str | None, words: str | None) -> str:
+    """What a customer who chose a time for their call back is told beside the promise: the
+    call comes in the part of the day they chose, by the promised time at the latest."""
+    if not preference or preference == "any" or not words:
+        return ""
+    return (f"You asked us to call in the {words[0].lower()}{words[1:]}. We will call you "
+            "then, within our promise; if no such time is left before it, we will call "
+            "before it and leave a message if you cannot talk.")

@@ -16,12 +16,28 @@ from portal.demo.centres import seed_centres
 from portal.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_people
 from portal.demo.requests import seed_member_requests, seed_queue
 from portal.extensions import db
+from portal.settings.models import ContactDetails
+
+#: Sample contact details for the footer (an administrator changes them at /admin/contact-details).
+DEMO_CONTACT = {
+    "phone": "0300 123 4567",
+    "email": "help@example.org",
+    "postal_address": "Member Services\n1 Example Street\nLondon\nEC1A 1AA",
+}
+
+
+def seed_contact_details() -> None:
+    """The footer's sample phone, email and address, unless an administrator has set them."""
+    if db.session.get(ContactDetails, 1) is None:
+        db.session.add(ContactDetails(id=1, **DEMO_CONTACT))
+        db.session.flush()
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DEMO_TOTP_SECRET", "seed"]
 
 
 def seed() -> int:
     """Load the demo data; returns how many accounts were created (0 when already there)."""
+    seed_contact_details()
     if db.session.scalar(select(User.id).where(User.email == DEMO_ACCOUNTS[0][0])):
         # Databases seeded before the centres' data existed get it now.
         return seed_centres()

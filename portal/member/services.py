@@ -3,15 +3,22 @@ request forms open to them (CHARTER.md sections 3 and 4)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
+from sqlalchemy import select
 from wtforms import SelectChoice
 
 from portal.accounts.models import User
+from portal.charter.wording import renewal_reminder_words
+from portal.extensions import db
 from portal.requests import live
 from portal.requests.forms import MEMBER_FORMS, RequestForm, grade_choices
-from portal.requests.models import Kind
+from portal.requests.models import OPEN_STATUSES, Kind, ServiceRequest
+from portal.settings.services import current_promises
+
+#: The renewal reminder goes this many days before the date (CHARTER.md section 3).
+RENEWAL_NOTICE_DAYS = 28
 
 
 def membership_summary(user: User, today: date) -> dict:
@@ -19,13 +26,19 @@ def membership_summary(user: User, today: date) -> dict:
     the date has passed), for the dashboard's renewal panel."""
     membership = user.membership
     if membership is None:
-        return {"membership": None, "grade_name": None, "days_to_renewal": None}
-    grades = dict(current_app.config["MEMBER_GRADES"])
+        return {"membership": None, "grade_name": None, "days_to_renewal": None,
+                "renewal_line": "", "grade_of": grade_name}
     renewal = membership.renewal_date
     return {
         "membership": membership,
-        "grade_name": grades.get(membership.grade, membership.grade),
+        "grade_name": grade_name(membership.grade),
+        "grade_of": grade_name,
+        # Called by the page only for an applicant yet to apply: no query for anyone else.
+        "application_promise": _application_promise,
         "days_to_renewal": (renewal - today).days if renewal is not None else None,
+        "renewal_line": renewal_reminder_words(
+            renewal, renewal - timedelta(days=RENEWAL_NOTICE_DAYS), today
+        ) if renewal is not None else "",
     }
 
 
@@ -33,6 +46,33 @@ def request_lists(user: User) -> dict:
     """The member's open requests, soonest due first, the last few closed ones, and the live
     tag their state URL compares them by, all from one query."""
     return live.requests_of(user.id)._asdict()
+
+
+#: The kinds a member may have only one of in progress at a time (CHARTER.md section 4).
+ONE_AT_A_TIME = (Kind.APPLICATION.value, Kind.UPGRADE.value)
+
+
+def pending_membership_request(user: User) -> ServiceRequest | None:
+    """The member's application or upgrade still being decided, if any: while one is, a
+    second is refused with a link to it, so two decisions never race."""
+    return db.session.scalar(
+        select(ServiceRequest)
+        .where(ServiceRequest.requester_id == user.id,
+               ServiceRequest.kind.in_(ONE_AT_A_TIME),
+               ServiceRequest.status.in_([s.value for s in OPEN_STATUSES]))
+        .order_by(ServiceRequest.id.desc())
+        .limit(1)
+    )
+
+
+def _application_promise() -> str:
+    """The membership-application promise in the targets now (CHARTER.md section 4)."""
+    return current_promises()["membership-application"].description
+
+
+def grade_name(code: str | None) -> str:
+    """A grade's name from its code (the settings' list of grades)."""
+    return dict(current_app.config["MEMBER_GRADES"]).get(code, code or "")
 
 
 def allowed_forms(user: User) -> dict[str, type[RequestForm]]:

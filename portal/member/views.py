@@ -10,7 +10,7 @@ from portal.member import bp
 from portal.member import services as member_services
 from portal.member.forms import NewsPreferencesForm
 from portal.membership.news import set_news_topics, subscribed_topics
-from portal.requests import live, services
+from portal.requests import live, pages, services
 
 
 def _dashboard_requests() -> dict:
@@ -61,27 +61,25 @@ def new_request_form(slug: str):
     if form_class is None:
         abort(404)
     user = current_user._get_current_object()
+    if form_class.kind.value in member_services.ONE_AT_A_TIME:
+        pending = member_services.pending_membership_request(user)
+        if pending is not None:
+            # One application or upgrade at a time: point to the one in progress.
+            page = render_template("member/already_pending.html", pending=pending,
+                                   promise=pages.promise_summary(pending))
+            return page, 409 if request.method == "POST" else 200
     form = member_services.new_request_form(form_class, user)
     if form.validate_on_submit():
         subject, body, details = form.values()
         made = services.submit_once(
-            form.kind,
-            subject=subject,
-            body=body,
-            requester=user,
-            phone=details.get("phone", ""),
-            details=details,
-            uploads=form.uploads,
+            form.kind, subject=subject, body=body, requester=user,
+            phone=details.get("phone", ""), details=details, uploads=form.uploads,
             submission_key=form.submission_key.data or None,
         )
         return redirect(url_for("member.request_confirmation", reference=made.reference))
     form.fresh_key()
-    return render_template(
-        "requests/new.html",
-        form=form,
-        visitor=False,
-        action=url_for("member.new_request_form", slug=slug),
-    )
+    return render_template("requests/new.html", form=form, visitor=False,
+                           action=url_for("member.new_request_form", slug=slug))
 
 
 @bp.route("/preferences", methods=["GET", "POST"])

@@ -2,7 +2,8 @@
 
 Each request form knows how to turn its answers into a subject, a body and kind-specific
 details (``values()``), so views stay thin. Files are checked here, from their content; a
-file over 10 MB ends the request with the 413 page, so nothing half-made is kept.
+file over 10 MB is an error on the form, which comes back with what was typed (the browser
+checks sizes first; a body over the whole cap still gets the 413 page).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import secrets
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
-from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import (
     EmailField,
     HiddenField,
@@ -27,10 +27,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.accounts.forms import EmailAddress
+from portal.accounts.forms import EmailAddress, size_check_attributes, strip_text
+from portal.charter.wording import cutoff_words
 from portal.phones import PhoneNumber
 from portal.requests import files
 from portal.requests.models import Kind
+from portal.settings.services import get_calendar
 
 SUBJECT_MAX = 150
 BODY_MAX = 5000
@@ -55,12 +57,13 @@ def _max(n: int, what: str):
 
 
 def _text(label: str, missing: str, n: int = BODY_MAX, **kw) -> TextAreaField:
-    return TextAreaField(label, validators=[_required(missing), _max(n, label.rstrip("?"))], **kw)
+    return TextAreaField(label, validators=[_required(missing), _max(n, label.rstrip("?"))],
+                         filters=[strip_text], **kw)
 
 
 def _subject(label: str = "Subject", missing: str = "Enter a subject.", **kw) -> StringField:
     return StringField(label, validators=[_required(missing), _max(SUBJECT_MAX, "The subject")],
-                       **kw)
+                       filters=[strip_text], **kw)
 
 
 class Attachments:
@@ -76,8 +79,6 @@ class Attachments:
             data = storage.read(files.MAX_FILE_BYTES + 1)
             try:
                 field.uploads.append(files.check_upload(storage.filename, data))
-            except files.FileTooLarge:
-                raise RequestEntityTooLarge() from None
             except files.FileRejected as exc:
                 problems.append(str(exc))
         if problems:
@@ -92,6 +93,7 @@ def _attachments(label: str = "Attach files (optional)") -> MultipleFileField:
         description=(
             f"{files.ACCEPTED_WORDS} files, up to 10 MB each and up to {files.MAX_FILES} files."
         ),
+        render_kw=size_check_attributes(files.MAX_FILE_BYTES, files.MAX_FILES),
     )
 
 
@@ -100,7 +102,7 @@ class VisitorDetails(FlaskForm):
 
     full_name = StringField(
         "Your name", validators=[_required("Enter your name."), _max(120, "Your name")],
-        render_kw={"autocomplete": "name"},
+        filters=[strip_text], render_kw={"autocomplete": "name"},
     )
     email = EmailField(
         "Email address",
@@ -303,6 +305,7 @@ class ReplyForm(FlaskForm):
     body = TextAreaField(
         "Your message",
         validators=[_required("Enter your message."), _max(BODY_MAX, "Your message")],
+        filters=[strip_text],
     )
     attachments = _attachments()
     submit = SubmitField("Send message")
@@ -312,6 +315,7 @@ class DiscussForm(FlaskForm):
     body = TextAreaField(
         "What would suit you better? (optional)",
         validators=[Optional(), _max(2000, "Your message")],
+        filters=[strip_text],
     )
     submit = SubmitField("Ask to discuss the date")
 
@@ -324,18 +328,22 @@ class RatingForm(FlaskForm):
     rating = RadioField("How well did we handle your request?", choices=choices(RATINGS),
                         validators=[_required("Choose a rating from 1 to 5.")])
     comment = TextAreaField("Anything you would like to tell us? (optional)",
-                            validators=[Optional(), _max(2000, "Your comment")])
+                            validators=[Optional(), _max(2000, "Your comment")],
+                            filters=[strip_text])
     submit = SubmitField("Send rating")
 
 
 class EmployerSupportForm(RequestForm):
     kind = Kind.EMPLOYER_SUPPORT
     heading = "Contact your support person"
-    intro = (
-        "Ask about delivering our services to your organisation or about a problem with a "
-        "system. Your support contact replies the same working day; requests that reach us "
-        "late in the afternoon are answered the next working day."
-    )
+
+    @property
+    def intro(self) -> str:
+        # The cut-off is an administrator's setting: say the time it is now (CHARTER §3).
+        cutoff = get_calendar().rules.same_day_cutoff
+        return ("Ask about delivering our services to your organisation or about a problem "
+                "with a system. Your support contact replies the same working day; requests "
+                f"that reach us {cutoff_words(cutoff)} are answered the next working day.")
     subject = _subject()
     body = _text("How can we help?", "Tell us what you need.")
     attachments = _attachments()

@@ -46,15 +46,20 @@ def _signature(subject: str) -> str:
     return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
 
 
+#: What a state key can name: ``r`` a request, ``u`` a user's requests, ``o`` an
+#: organisation's requests, ``c`` a learning centre's learners and approval application.
+KINDS = "ruoc"
+
+
 def state_key(kind: str, ident: int) -> str:
-    """The signed key naming what a page watches: ``r`` a request, ``u`` a user's requests."""
+    """The signed key naming what a page watches (one of :data:`KINDS` and an id)."""
     subject = f"{kind}{ident}"
     return f"{subject}.{_signature(subject)}"
 
 
 def parse_key(key: str) -> tuple[str, int] | None:
     subject, _, signature = key.partition(".")
-    if len(subject) < 2 or subject[0] not in "ru" or not subject[1:].isdigit():
+    if len(subject) < 2 or subject[0] not in KINDS or not subject[1:].isdigit():
         return None
     if not hmac.compare_digest(signature, _signature(subject)):
         return None
@@ -83,6 +88,54 @@ def _read_user(user_id: int) -> tuple[int, int]:
         .where(ServiceRequest.requester_id == user_id)
     ).one()
     return int(count), int(total)
+
+
+def _read_organisation(organisation_id: int) -> str:
+    count, total = db.session.execute(
+        select(func.count(ServiceRequest.id), func.coalesce(func.sum(ServiceRequest.version), 0))
+        .where(ServiceRequest.organisation_id == organisation_id)
+    ).one()
+    return f'"o{organisation_id}-{count}-{total}"'
+
+
+def _read_centre(organisation_id: int) -> str:
+    """A centre's learners and application, as a digest of what their pages show: how many
+    completions are in each state (a sign-off or a posting moves one) with the latest of each
+    kind of date, and the application's state. Read through the tables, so this package
+    imports neither area."""
+    tables = db.Model.metadata.tables
+    completion, application = tables["completion"], tables["centre_application"]
+    c = completion.c
+    by_status = db.session.execute(
+        select(c.status, func.count(), func.max(c.id), func.max(c.signed_off_at),
+               func.max(c.dispatch_due_at), func.max(c.printed_at), func.max(c.dispatched_at),
+               func.max(c.returned_at))
+        .where(c.organisation_id == organisation_id)
+        .group_by(c.status).order_by(c.status)
+    ).all()
+    applications = db.session.execute(
+        select(application.c.id, application.c.status, application.c.updated_at,
+               application.c.due_at, application.c.paused_at)
+        .where(application.c.organisation_id == organisation_id)
+        .order_by(application.c.id)
+    ).all()
+    text = repr((by_status, applications, _read_organisation(organisation_id)))
+    digest = hashlib.sha256(text.encode()).hexdigest()[:20]
+    return f'"c{organisation_id}-{digest}"'
+
+
+#: Readers for the kinds not kept in the version cache: read at most every cache period.
+_READERS = {"o": _read_organisation, "c": _read_centre}
+
+
+def etag_of(kind: str, ident: int) -> str | None:
+    """The tag a page rendered now would carry (read from the database, not the cache)."""
+    if kind == "r":
+        version = _read_request(ident)
+        return None if version is None else request_etag(ident, version)
+    if kind == "u":
+        return etag_for_user(ident)
+    return _READERS[kind](ident)
 
 
 def etag_for_user(user_id: int) -> str:
@@ -150,6 +203,7 @@ class VersionCache:
         self._lock = threading.Lock()
         self._requests: dict[int, int] = {}
         self._users: dict[int, tuple[int, int]] = {}
+        self._others: dict[tuple[str, int], tuple[float, str]] = {}
         self._refreshed_at = 0.0  # monotonic
         self._since = None
 
@@ -196,6 +250,17 @@ class VersionCache:
         return user_etag(user_id, *counts)
 
 
+    def other_etag(self, kind: str, ident: int, max_age: float) -> str:
+        """An organisation's or centre's tag, re-read at most every ``max_age`` seconds."""
+        if max_age <= 0:
+            return _READERS[kind](ident)
+        now = time.monotonic()
+        found = self._others.get((kind, ident))
+        if found is None or now - found[0] >= max_age:
+            found = self._others[(kind, ident)] = (now, _READERS[kind](ident))
+        return found[1]
+
+
 def _cache() -> VersionCache:
     # One per app (and so per database), created on first use in each process.
     cache = current_app.extensions.get("live_versions")
@@ -209,7 +274,9 @@ def current_etag(kind: str, ident: int) -> str | None:
     max_age = float(current_app.config.get("LIVE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
     if kind == "r":
         return _cache().request_etag(ident, max_age)
-    return _cache().user_etag(ident, max_age)
+    if kind == "u":
+        return _cache().user_etag(ident, max_age)
+    return _cache().other_etag(kind, ident, max_age)
 
 
 def poll_milliseconds() -> int:

@@ -21,11 +21,18 @@ from sqlalchemy.orm import joinedload
 
 from portal import stored_files
 from portal.accounts.models import User
+from portal.charter.wording import (
+    callback_preference_words,
+    promise_sentence,
+    promise_words,
+)
+from portal.database import utcnow
 from portal.extensions import db
 from portal.requests import files, live, services
 from portal.requests.forms import AcceptForm, DiscussForm, RatingForm, ReplyForm
 from portal.requests.models import RequestEvent, ResolutionState, ServiceRequest, Status
 from portal.security import policy
+from portal.settings.services import get_calendar
 from portal.templating import when
 
 ENDPOINTS = {
@@ -82,14 +89,22 @@ def _may_change(page: RequestPage) -> None:
 
 
 def promise_summary(request: ServiceRequest) -> dict:
-    """What the customer is told about the promise (CHARTER.md sections 4 to 6)."""
+    """What the customer is told about the promise (CHARTER.md sections 4 to 6), and, from
+    the charter's wording, whether it is due, missed, done or done late (section 9)."""
     promise = services.promise_of(request)
+    state, words = promise_words(promise.action, request.response_due_at,
+                                 request.promise_met_at, utcnow())
     return {
-        "sentence": promise.description,
+        "sentence": promise_sentence(promise, get_calendar().rules.same_day_cutoff),
         "action": promise.action,
         "due": when(request.response_due_at),
         "met": when(request.promise_met_at) if request.promise_met_at else "",
         "title": promise.title,
+        "state": state,
+        "words": words,
+        "callback_note": callback_preference_words(
+            request.details.get("preferred_time"), request.details.get("preferred_time_words")
+        ) if request.promise_met_at is None else "",
     }
 
 

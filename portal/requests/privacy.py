@@ -22,7 +22,7 @@ from portal.extensions import db
 from portal.privacy.registry import ERASED_NAME, ExportPart, iso, register_eraser, register_exporter
 from portal.requests import files
 from portal.requests.models import Attachment, RequestEvent, ServiceRequest
-from portal.security.uploads import download_name
+from portal.security.uploads import download_name, extension_for
 
 
 def requests_of(user: User) -> list[ServiceRequest]:
@@ -54,7 +54,9 @@ def export_requests(user: User) -> ExportPart:
         attachments = []
         for a in _customer_files(r):
             # The stored name is random; the zip gets the person's own (made safe) name.
-            inside = f"requests/{r.reference}/{a.id}-{download_name(a.original_name, '')}"
+            # It keeps its extension, so it opens with the right program.
+            name = download_name(a.original_name, extension_for(a.content_type, a.original_name))
+            inside = f"requests/{r.reference}/{a.id}-{name}"
             path = files.path_of(a.stored_name)
             if path.is_file():
                 parts.append((inside, path))

@@ -104,16 +104,21 @@ def resume_clock(request: ServiceRequest, now: datetime, actor: User | None,
     cal = get_calendar()
     moved = {}
     if request.resolution_due_at is not None:
-        request.resolution_due_at = extend_for_pause(request.resolution_due_at, paused_at, now, cal)
-        moved["resolution_due_at"] = request.resolution_due_at.isoformat()
+        before = request.resolution_due_at
+        request.resolution_due_at = extend_for_pause(before, paused_at, now, cal)
+        if request.resolution_due_at != before:
+            # Only a date that moved is reported as moved (the timeline says "moved to").
+            moved["resolution_due_at"] = request.resolution_due_at.isoformat()
     if request.next_update_due_at is not None:
         request.next_update_due_at = extend_for_pause(
             request.next_update_due_at, paused_at, now, cal
         )
     # Promises met by a decision (applications, upgrades) pause too; first replies never do.
     if request.promise_met_at is None and not promise_of(request).first_reply:
-        request.response_due_at = extend_for_pause(request.response_due_at, paused_at, now, cal)
-        moved["response_due_at"] = request.response_due_at.isoformat()
+        before = request.response_due_at
+        request.response_due_at = extend_for_pause(before, paused_at, now, cal)
+        if request.response_due_at != before:
+            moved["response_due_at"] = request.response_due_at.isoformat()
     request.waiting_since = None
     request.status = Status.WITH_TEAM.value
     return record_event(request, EventKind.RESUMED, actor, now=now, author_name=author_name,

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import Organisation, User
 from portal.charter import clock_start, due_at, format_london
+from portal.charter.wording import promise_sentence
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notify.services import queue_email
@@ -240,6 +241,7 @@ def submit_request(
             f"We have your {KIND_LABELS[kind].lower()}",
             "request_received",
             promise=promise,
+            promise_sentence=promise_sentence(promise, cal.rules.same_day_cutoff),
             due_words=format_london(request.response_due_at, with_year=True),
         )
     if assignee is not None:

@@ -167,6 +167,17 @@ def download_name(filename: str, extension: str) -> str:
     return f"{stem}{extension}"
 
 
+def extension_for(mimetype: str, filename: str = "") -> str:
+    """The extension a stored file should carry, from the type its content was checked to
+    be: the name's own when it is one of that type's (".jpeg" stays ".jpeg"), else the
+    type's usual one; "" for a type we do not know."""
+    for known, extensions in KINDS.values():
+        if known == mimetype:
+            own = _extension_of(clean_name(filename)) if filename else None
+            return own if own in extensions else extensions[0]
+    return ""
+
+
 def _size_words(count: int) -> str:
     if count >= 1024 * 1024:
         return f"{count / (1024 * 1024):g} MB"

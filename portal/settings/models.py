@@ -60,3 +60,18 @@ class PolicyVersion(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+
+
+class ContactDetails(db.Model):
+    """The single row of the organisation's published contact details: the phone number,
+    email address and postal address every page's footer gives (absent until an admin saves
+    them; the footer then shows only the link to the contact form)."""
+
+    __tablename__ = "contact_details"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    postal_address: Mapped[str] = mapped_column(String(500), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

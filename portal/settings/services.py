@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from functools import lru_cache
 from time import monotonic
+from typing import NamedTuple
 
 from flask import current_app, g
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from portal.charter.promises import DEFAULT_TARGETS
 from portal.charter.wording import format_london, format_london_time
 from portal.database import utcnow
 from portal.extensions import db
-from portal.settings.models import CalendarDay, OfficeSettings, PolicyVersion
+from portal.settings.models import CalendarDay, ContactDetails, OfficeSettings, PolicyVersion
 
 DEFAULT_SETTINGS = {
     "office_open": time(9, 0),
@@ -234,3 +235,45 @@ def policy_versions(limit: int = 20) -> list[PolicyVersion]:
     return list(
         db.session.scalars(select(PolicyVersion).order_by(PolicyVersion.id.desc()).limit(limit))
     )
+
+
+class ContactInfo(NamedTuple):
+    """The organisation's published contact details, as every page's footer shows them."""
+
+    phone: str
+    email: str
+    postal_address: str
+
+
+_contact_cache: tuple[float, str, ContactInfo] | None = None
+
+
+def contact_details() -> ContactInfo:
+    """The organisation's published phone, email and postal address (every page's footer;
+    blank until an administrator saves them). Kept per process like the calendar, for
+    ``CALENDAR_CACHE_SECONDS``, so the footer costs no query on most pages."""
+    global _contact_cache
+    ttl = current_app.config.get("CALENDAR_CACHE_SECONDS", 0)
+    database = str(db.engine.url)
+    now = monotonic()
+    if ttl and _contact_cache and _contact_cache[1] == database and now - _contact_cache[0] < ttl:
+        return _contact_cache[2]
+    row = db.session.get(ContactDetails, 1)
+    info = ContactInfo(row.phone, row.email, row.postal_address) if row else ContactInfo("", "", "")
+    _contact_cache = (now, database, info)
+    return info
+
+
+def set_contact_details(phone: str, email: str, postal_address: str, user=None) -> None:
+    """Change the contact details every page shows (audited)."""
+    global _contact_cache
+    row = db.session.get(ContactDetails, 1)
+    if row is None:
+        row = ContactDetails(id=1)
+        db.session.add(row)
+    row.phone, row.email, row.postal_address = phone, email, postal_address
+    row.updated_at = utcnow()
+    db.session.flush()
+    _contact_cache = None  # this process shows its own change at once
+    audit("settings.contact_details", ("contact_details", 1), actor=user,
+          details={"phone": phone, "email": email})

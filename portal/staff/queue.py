@@ -262,11 +262,11 @@ def describe(request: ServiceRequest, t: Thresholds, cal: WorkingCalendar) -> Qu
         label = "Resolution date"
     else:
         label = "Next update"
-    return QueueRow(request, due, state, left, label, office_time_words(left, cal))
+    return QueueRow(request, due, state, left, label, office_time_words(left, cal, due))
 
 
-def office_time_words(seconds: int, cal: WorkingCalendar) -> str:
-    """ "1 working day 2 hours left" or "overdue by 3 hours 5 minutes", in office time."""
-    return office_time_left(seconds, cal.day_us // 1_000_000)
+def office_time_words(seconds: int, cal: WorkingCalendar, due: datetime | None = None) -> str:
+    """ "1 working day 2 hours left", or "overdue since 5pm on Friday 27 November"."""
+    return office_time_left(seconds, cal.day_us // 1_000_000, due)
 
 

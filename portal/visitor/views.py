@@ -43,11 +43,14 @@ def healthz():
 @bp.route("/charter")
 def charter():
     """Every promise in plain words with its current target, and the phone lines' state."""
+    from portal.charter.wording import same_day_description
     from portal.settings.services import current_promises, office_settings
 
     promises = current_promises()
+    settings = office_settings()
     return render_template(
         "visitor/charter.html",
         promises=[promises[code] for code in PROMISE_ORDER],
-        settings=office_settings(),
+        settings=settings,
+        same_day_sentence=same_day_description(settings.same_day_cutoff),
     )

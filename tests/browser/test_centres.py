@@ -90,9 +90,11 @@ def test_draft_application_to_approval(page, live_server, check_accessible, chec
     staff_context.close()
 
     # The centre's open page updates itself (polling with If-None-Match), no reload.
-    status = page.locator('[data-live="status_label"]')
-    status.filter(has_text="Approved").wait_for(timeout=10_000)
-    assert "Reload the page" in page.locator("[data-live-notice]").inner_text()
+    status = page.get_by_test_id("application-status")
+    status.filter(has_text="Approved").wait_for(timeout=5_000)  # issue 15: within 5 s
+    # The message itself appears, not a request to reload (issue 15).
+    assert "Your centre is approved" in page.locator("#application-live").inner_text()
+    assert "Reload the page" not in page.content()
     check_accessible(page)
     sign_out(page)
 

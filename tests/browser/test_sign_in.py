@@ -7,7 +7,7 @@ from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 DASHBOARDS = [
     ("member@demo.test", "/member/", "Your membership"),
-    ("applicant@demo.test", "/member/", "has not been decided yet"),
+    ("applicant@demo.test", "/member/", "Your membership application"),
     ("employer@demo.test", "/employer/", "Your dedicated support contact"),
     ("centre@demo.test", "/centre/", "Centre number"),
     ("support@demo.test", "/staff/", "Staff console"),

@@ -411,4 +411,40 @@ def test_dashboard_counts_overdue_certificates(tracker):
     client, *_ = tracker
     with time_machine.travel(LATER, tick=False):
         page = client.get("/centre/").get_data(as_text=True)
-    assert "Overdue with us</dt><dd>1</dd>" in page
+    # The figure links to the same filter on the tracker, which lists exactly that many.
+    assert 'href="/centre/learners?overdue=y">1<span class="visually-hidden"> overdue' in page
+    with time_machine.travel(LATER, tick=False):
+        listed = client.get("/centre/learners?overdue=y").get_data(as_text=True)
+    assert "1 learner matches" in listed and "There is a problem" not in listed
+
+
+# -- issue 15: filters from the address, rows with extra columns -----------------------------
+
+
+def test_a_row_with_extra_columns_says_so(centre):
+    user, _, _ = centre
+    data = (b"learner_name,learner_email_or_identifier,qualification_code,completion_date,"
+            b"assessment_signed_off\n"
+            b"Hassan, Amira,amira@example.com,CSC-301,2026-11-02,yes\n"
+            b"Liam O'Neill,RC-3,CSC-301,2026-11-02,yes,,\n")
+    result = csv_import.import_completions_csv(user.organisation, user, data)
+    assert result.accepted == 1  # trailing empty cells are not extra columns
+    [problem] = result.rejected
+    assert problem.line == 2
+    assert problem.reason.startswith("This line has 6 columns but the first line names 5.")
+    assert "no qualification" not in problem.reason
+
+
+def test_the_tracker_opens_without_errors_and_reads_its_filters(tracker):
+    client, _user, _overdue, _posted = tracker
+    with time_machine.travel(LATER, tick=False):
+        page = client.get("/centre/learners").get_data(as_text=True)
+        assert "There is a problem" not in page and "Not a valid choice" not in page
+        posted = client.get("/centre/learners?status=posted").get_data(as_text=True)
+        assert "1 learner matches." in posted and "Percy Posted" in posted
+        assert '<option selected value="dispatched">' in posted
+        preparing = client.get("/centre/learners?status=preparing").get_data(as_text=True)
+        assert "1 learner matches." in preparing and "Olivia Overdue" in preparing
+        dashboard = client.get("/centre/").get_data(as_text=True)
+        for link in ("status=recorded", "status=preparing", "status=dispatched", "overdue=y"):
+            assert f'href="/centre/learners?{link}"' in dashboard

@@ -99,13 +99,16 @@ def test_wrong_file_type_is_a_form_error(signed_in_as):
     assert count_requests() == 0
 
 
-def test_oversize_file_gets_the_413_page_and_no_request(app, signed_in_as):
+def test_oversize_file_is_an_error_on_the_form_that_keeps_the_text(app, signed_in_as):
     client, _member = signed_in_as("member")
     big = PDF + b"0" * files.MAX_FILE_BYTES
     response = post_multipart(client, "/member/requests/new/complaint", COMPLAINT,
                               [("big.pdf", big)])
-    assert response.status_code == 413
-    assert "10 MB or smaller" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in page and "Choose the files again." in page
+    assert COMPLAINT["body"] in page
+    assert f'data-max-bytes="{files.MAX_FILE_BYTES}"' in page
     assert count_requests() == 0
     # A body over the whole cap is refused before it is read.
     huge = b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1)

@@ -257,7 +257,7 @@ def test_queue_page_shows_states_in_words_and_pages(signed_in_as, submit):
     page = client.get("/staff/queue").get_data(as_text=True)
     assert page.index(late.reference) < page.index(soon.reference)
     assert "Overdue" in page and "At risk" in page and "On track" in page
-    assert "2 hours left" in page and "overdue by 1 hour" in page
+    assert "2 hours left" in page and "overdue since 9am on Thursday" in page
     assert 'data-testid="count-overdue"><span class="big">1</span>' in page
     at_risk = client.get("/staff/queue?state=at_risk").get_data(as_text=True)
     assert soon.reference in at_risk and late.reference not in at_risk
