@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from flask import current_app, g
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.audit.services import record as audit
 from portal.charter import CalendarRules, Promise, WorkingCalendar, build_promises
@@ -258,7 +259,13 @@ def contact_details() -> ContactInfo:
     now = monotonic()
     if ttl and _contact_cache and _contact_cache[1] == database and now - _contact_cache[0] < ttl:
         return _contact_cache[2]
-    row = db.session.get(ContactDetails, 1)
+    try:
+        row = db.session.get(ContactDetails, 1)
+    except SQLAlchemyError:
+        # The footer of a page drawn while the database is away (the 503 page): the last
+        # details this process saw, or none, rather than a second error.
+        db.session.rollback()
+        return _contact_cache[2] if _contact_cache else ContactInfo("", "", "")
     info = ContactInfo(row.phone, row.email, row.postal_address) if row else ContactInfo("", "", "")
     _contact_cache = (now, database, info)
     return info
