@@ -8,23 +8,30 @@ from datetime import date
 from flask import current_app
 
 from portal.accounts.models import User
+from portal.membership import proof
+from portal.payments import services as payments
 from portal.requests import live
 from portal.requests.forms import MEMBER_FORMS, RequestForm, grade_choices
 from portal.requests.models import Kind
 
 
 def membership_summary(user: User, today: date) -> dict:
-    """The membership, its grade in words and the days left until renewal (negative once
-    the date has passed), for the dashboard's renewal panel."""
+    """The membership, its grade in words, the days left until renewal (negative once the
+    date has passed), whether it can be paid for now, the latest payments, and the link that
+    proves it (made the first time it is shown), for the dashboard's membership panel."""
     membership = user.membership
     if membership is None:
         return {"membership": None, "grade_name": None, "days_to_renewal": None}
     grades = dict(current_app.config["MEMBER_GRADES"])
     renewal = membership.renewal_date
+    provable = proof.is_current(membership) and membership.membership_number
     return {
         "membership": membership,
         "grade_name": grades.get(membership.grade, membership.grade),
         "days_to_renewal": (renewal - today).days if renewal is not None else None,
+        "can_pay": payments.can_pay(user),
+        "payments": payments.payments_of(user, limit=5),
+        "check_url": proof.check_url(membership) if provable else None,
     }
 
 
