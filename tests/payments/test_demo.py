@@ -1,0 +1,69 @@
+"""The demo provider: the whole journey without money, through the same signed-webhook path,
+and never offered where it is not allowed (production)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.payments.models import Payment
+
+
+def test_a_member_renews_on_the_demo_provider(signed_in_as):
+    client, user = signed_in_as("member")
+    renewal = date.today() + timedelta(days=10)
+    user.membership.renewal_date = renewal
+    db.session.commit()
+    page = client.get("/member/renew").get_data(as_text=True)
+    assert "Demo payment (no money is taken)" in page and "£95.00" in page
+    response = client.post(
+        "/member/renew", data={"provider": "demo", "confirm": "y", "submission_key": "d" * 20}
+    )
+    demo_page = response.headers["Location"]
+    assert demo_page.startswith("/payments/demo/demo_")
+    assert "no money is taken" in client.get(demo_page).get_data(as_text=True)
+    done = client.post(demo_page, data={"action": "pay"})
+    status = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Payment received: thank you" in status
+    db.session.expire_all()
+    assert user.membership.renewal_date == renewal.replace(year=renewal.year + 1)
+    dashboard = client.get("/member/").get_data(as_text=True)
+    payment = db.session.scalars(select(Payment)).one()
+    assert payment.reference in dashboard
+
+
+def test_an_incomplete_renew_form_says_what_is_missing_and_keeps_the_choice(signed_in_as):
+    client, _ = signed_in_as("member")
+    response = client.post("/member/renew", data={"provider": "demo", "submission_key": "e" * 20})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Confirm that your details are right." in page
+    assert re.search(r'<input checked[^>]*value="demo"', page)
+
+
+def test_another_members_demo_page_is_not_found(signed_in_as):
+    client, _ = signed_in_as("member")
+    client.post(
+        "/member/renew", data={"provider": "demo", "confirm": "y", "submission_key": "f" * 20}
+    )
+    session_id = db.session.scalars(select(Payment.session_id)).one()
+    other, _ = signed_in_as("member")
+    assert other.get(f"/payments/demo/{session_id}").status_code == 404
+    assert other.post(f"/payments/demo/{session_id}", data={"action": "pay"}).status_code == 404
+
+
+def test_the_demo_provider_is_never_offered_where_it_is_not_allowed(app, signed_in_as, client):
+    app.config["PAYMENTS_DEMO_ALLOWED"] = False
+    member_client, user = signed_in_as("member")
+    user.membership.renewal_date = date.today() + timedelta(days=10)
+    db.session.commit()
+    page = member_client.get("/member/renew").get_data(as_text=True)
+    assert "Demo payment" not in page
+    refused = member_client.post(
+        "/member/renew", data={"provider": "demo", "confirm": "y", "submission_key": "g" * 20}
+    )
+    assert refused.status_code in (409, 422)
+    assert client.post("/payments/webhooks/demo", data=b"{}").status_code == 404
