@@ -50,9 +50,7 @@ def test_one_more_reminder_in_the_grace_period_then_lapsed_and_told(app, make_us
     assert passed.membership.status == "lapsed" and ahead.membership.status == "active"
     assert _keys("lapsed") == [lapsed_key(passed.membership.id, passed.membership.renewal_date)]
     assert run_grace_and_lapse(NOW + timedelta(days=31)) == (0, 0)
-    assert db.session.scalar(
-        select(AuditEntry.id).where(AuditEntry.action == "membership.lapsed")
-    )
+    assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "membership.lapsed"))
 
 
 def test_the_grace_period_is_a_setting(app, make_user):

@@ -42,12 +42,18 @@ def _start(client, provider: str = "stripe", key: str = KEY):
 def _stripe_webhook(client, event_type: str, payment: Payment, event_id=None, **session):
     body = stripe_event(
         event_type,
-        {"id": payment.session_id, "client_reference_id": str(payment.id),
-         "payment_intent": f"pi_{payment.id}", "payment_status": "paid", **session},
+        {
+            "id": payment.session_id,
+            "client_reference_id": str(payment.id),
+            "payment_intent": f"pi_{payment.id}",
+            "payment_status": "paid",
+            **session,
+        },
         event_id,
     )
     return client.post(
-        "/payments/webhooks/stripe", data=body,
+        "/payments/webhooks/stripe",
+        data=body,
         headers={"Stripe-Signature": stripe_signature(body), "Content-Type": "application/json"},
     )
 
@@ -55,9 +61,12 @@ def _stripe_webhook(client, event_type: str, payment: Payment, event_id=None, **
 def _gocardless_webhook(client, *events, signature=None):
     body = gocardless_body(*events)
     return client.post(
-        "/payments/webhooks/gocardless", data=body,
-        headers={"Webhook-Signature": signature or gocardless_signature(body),
-                 "Content-Type": "application/json"},
+        "/payments/webhooks/gocardless",
+        data=body,
+        headers={
+            "Webhook-Signature": signature or gocardless_signature(body),
+            "Content-Type": "application/json",
+        },
     )
 
 
@@ -145,11 +154,13 @@ def test_a_bad_signature_is_refused_logged_and_changes_nothing(signed_in_as, cli
     member_client, user = _member(signed_in_as)
     _start(member_client)
     payment = _only_payment()
-    body = stripe_event("checkout.session.completed", {"id": payment.session_id,
-                                                       "payment_status": "paid"})
+    body = stripe_event(
+        "checkout.session.completed", {"id": payment.session_id, "payment_status": "paid"}
+    )
     with caplog.at_level(logging.WARNING):
         response = client.post(
-            "/payments/webhooks/stripe", data=body,
+            "/payments/webhooks/stripe",
+            data=body,
             headers={"Stripe-Signature": stripe_signature(body, secret="whsec_wrong")},
         )
         unsigned = client.post("/payments/webhooks/stripe", data=body)
@@ -165,9 +176,7 @@ def test_a_bad_signature_is_refused_logged_and_changes_nothing(signed_in_as, cli
     assert db.session.scalar(select(func.count()).select_from(PaymentEvent)) == 0
 
 
-def test_the_provider_down_leaves_a_clear_message_and_the_renewal_unchanged(
-    app, signed_in_as
-):
+def test_the_provider_down_leaves_a_clear_message_and_the_renewal_unchanged(app, signed_in_as):
     app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"  # nothing listens there
     member_client, user = _member(signed_in_as)
     response = _start(member_client)
@@ -225,8 +234,11 @@ def test_gocardless_events_out_of_order_still_renew_once_and_tell_the_collection
     assert _gocardless_webhook(client, confirmed).status_code == 200
     assert _only_payment().status == "started"
     fulfilled = gocardless_event(
-        "EV002", "billing_requests", "fulfilled",
-        billing_request=payment.session_id, payment_request_payment="PM0001",
+        "EV002",
+        "billing_requests",
+        "fulfilled",
+        billing_request=payment.session_id,
+        payment_request_payment="PM0001",
     )
     _gocardless_webhook(client, fulfilled)
     _gocardless_webhook(client, confirmed, fulfilled)  # delivered again
@@ -245,8 +257,13 @@ def test_a_failed_collection_reaches_the_member_and_staff(signed_in_as, client):
     payment = _only_payment()
     _gocardless_webhook(
         client,
-        gocardless_event("EV010", "billing_requests", "fulfilled",
-                         billing_request=payment.session_id, payment_request_payment="PM0010"),
+        gocardless_event(
+            "EV010",
+            "billing_requests",
+            "fulfilled",
+            billing_request=payment.session_id,
+            payment_request_payment="PM0010",
+        ),
         gocardless_event("EV011", "payments", "failed", payment="PM0010"),
     )
     payment = _only_payment()
@@ -261,8 +278,9 @@ def test_a_gocardless_webhook_with_a_bad_signature_is_refused(signed_in_as, clie
     member_client, _ = _member(signed_in_as)
     _start(member_client, provider="gocardless")
     payment = _only_payment()
-    event = gocardless_event("EV020", "billing_requests", "fulfilled",
-                             billing_request=payment.session_id)
+    event = gocardless_event(
+        "EV020", "billing_requests", "fulfilled", billing_request=payment.session_id
+    )
     response = _gocardless_webhook(client, event, signature="0" * 64)
     assert response.status_code == 400
     assert _only_payment().status == "started"
