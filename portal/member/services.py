@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
+from flask import current_app, request
 
 from portal.accounts.models import User
-from portal.membership import proof
+from portal.membership import applications, proof
 from portal.payments import services as payments
 from portal.requests import live
 from portal.requests.forms import MEMBER_FORMS, RequestForm, grade_choices
@@ -61,11 +61,20 @@ def allowed_forms(user: User) -> dict[str, type[RequestForm]]:
 
 def new_request_form(form_class: type[RequestForm], user: User) -> RequestForm:
     """The form bound to this request: an upgrade offers only the grades above the member's
-    own, an application every grade, and a callback starts with the number we hold."""
+    own, an application every grade, each asking for exactly the evidence the chosen grade
+    needs (``?grade=`` or the posted grade); a callback starts with the number we hold."""
+    if form_class.kind in (Kind.APPLICATION, Kind.UPGRADE):
+        above = user.membership.grade if form_class.kind == Kind.UPGRADE else None
+        choices = grade_choices(current_app.config["MEMBER_GRADES"], above)
+        code = request.form.get("grade") or request.args.get("grade")
+        allowed = [choice.value for choice in choices]
+        grade = applications.chosen_grade(code, allowed)
+        form_class = applications.with_evidence(form_class, grade, allowed)
     form = form_class()
     if "grade" in form:
-        above = user.membership.grade if form.kind == Kind.UPGRADE else None
-        form.grade.choices = grade_choices(current_app.config["MEMBER_GRADES"], above)
+        form.grade.choices = choices
+        if not form.is_submitted() and grade is not None:
+            form.grade.data = grade.code
     if form.kind == Kind.CALLBACK and not form.is_submitted():
         form.phone.data = user.phone
     return form
