@@ -6,10 +6,12 @@ import re
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField
-from wtforms.validators import InputRequired
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TelField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
+from portal.accounts.forms import current_password_field, email_field, strip_text
 from portal.notify.models import NEWS_TOPIC_HINTS, NEWS_TOPIC_LABELS, NewsTopic
+from portal.phones import PhoneNumber
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -48,3 +50,36 @@ class RenewForm(FlaskForm):
         if not self.submission_key.data or not _KEY.match(self.submission_key.data):
             self.submission_key.data = secrets.token_urlsafe(16)
 
+
+
+class DetailsForm(FlaskForm):
+    """Name, postal address and phone: they change at once."""
+
+    full_name = StringField(
+        "Full name",
+        filters=[strip_text],
+        validators=[InputRequired(message="Enter your name."), Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )
+    postal_address = TextAreaField(
+        "Postal address",
+        filters=[strip_text],
+        validators=[Optional(), Length(max=500, message="Keep the address to 500 characters.")],
+        description="Where we post certificates and letters.",
+        render_kw={"autocomplete": "street-address", "rows": 4},
+    )
+    phone = TelField(
+        "Phone number",
+        filters=[strip_text],
+        validators=[Optional(), Length(max=40), PhoneNumber()],
+        render_kw={"autocomplete": "tel"},
+    )
+
+
+class EmailChangeForm(FlaskForm):
+    """A new email address takes effect only once the link sent to it is opened."""
+
+    new_email = email_field("New email address")
+    password = current_password_field(
+        "Your password", "Enter your password, so we know it is you."
+    )

@@ -33,3 +33,21 @@ class MembershipCheck(db.Model):
     revoked_at: Mapped[datetime | None]
 
     membership: Mapped[Membership] = relationship()
+
+
+class EmailChange(db.Model):
+    """A member's request to use a new email address. The address changes only when the
+    link sent to it is opened (proving it is theirs); only the token's SHA-256 is kept."""
+
+    __tablename__ = "email_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    new_email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
