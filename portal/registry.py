@@ -14,6 +14,7 @@ from portal.certificates import rules as certificates_rules  # noqa: F401
 from portal.inbound import models as inbound  # noqa: F401
 from portal.jobs import models as jobs  # noqa: F401
 from portal.membership import models as membership  # noqa: F401
+from portal.membership import privacy as membership_privacy  # noqa: F401
 from portal.notify import models as notify  # noqa: F401
 from portal.payments import models as payments  # noqa: F401
 from portal.privacy import models as privacy  # noqa: F401

@@ -106,3 +106,19 @@ def test_every_request_open_or_closed_searchable(signed_in_as):
     assert client.get(f"/member/my-requests?q={first.reference}").status_code == 200
     assert client.get("/member/my-requests?state=bogus").status_code == 404
     assert client.get("/member/my-requests?page=0").status_code == 404
+
+
+def test_the_address_is_in_the_data_export_and_goes_on_erasure(signed_in_as):
+    from portal.privacy.registry import ERASERS, EXPORTERS
+
+    client, user = signed_in_as("member")
+    user.postal_address = "1 High Street"
+    db.session.commit()
+    client.post("/member/details/email", data={"new_email": "n@example.test", "password": PASSWORD})
+    db.session.expire_all()
+    rows = EXPORTERS["membership-details"](user).rows
+    assert rows["postal_address"] == "1 High Street"
+    assert rows["email_changes"][0]["new_email"] == "n@example.test"
+    ERASERS["membership-details"](user)
+    assert user.postal_address == ""
+    assert EXPORTERS["membership-details"](user).rows["email_changes"] == []
