@@ -7,6 +7,7 @@ from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from portal.member import bp
+from portal.member import services as member_services
 from portal.member.forms import RenewForm
 from portal.membership import proof
 from portal.payments import providers, services
@@ -74,4 +75,12 @@ def membership_card():
 def membership_check_link():
     """Stop the old verification link working and make a new one."""
     proof.replace_check(current_user)
-    return redirect(url_for("member.dashboard") + "#proof-heading", 303)
+    return redirect(url_for("member.membership_page") + "#proof-heading", 303)
+
+
+@bp.route("/membership")
+def membership_page():
+    """Payments, and the certificate, card and verification link."""
+    return render_template(
+        "member/membership.html", **member_services.membership_page(current_user)
+    )

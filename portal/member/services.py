@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, request
+from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import User
 from portal.membership import applications, proof
@@ -17,20 +18,29 @@ from portal.requests.models import Kind
 
 def membership_summary(user: User, today: date) -> dict:
     """The membership, its grade in words, the days left until renewal (negative once the
-    date has passed), whether it can be paid for now, the latest payments, and the link that
-    proves it (made the first time it is shown), for the dashboard's membership panel."""
+    date has passed) and whether it can be paid for now, for the dashboard's membership
+    panel (read with the user: no statement of its own)."""
     membership = user.membership
     if membership is None:
         return {"membership": None, "grade_name": None, "days_to_renewal": None}
     grades = dict(current_app.config["MEMBER_GRADES"])
     renewal = membership.renewal_date
-    provable = proof.is_current(membership) and membership.membership_number
     return {
         "membership": membership,
         "grade_name": grades.get(membership.grade, membership.grade),
         "days_to_renewal": (renewal - today).days if renewal is not None else None,
         "can_pay": payments.can_pay(user),
-        "payments": payments.payments_of(user, limit=5),
+    }
+
+
+def membership_page(user: User) -> dict:
+    """The member's payments, and the link that proves their membership (made the first
+    time it is shown) for the certificate and card."""
+    membership = user.membership
+    provable = proof.is_current(membership) and membership.membership_number
+    return {
+        "membership": membership,
+        "payments": payments.payments_of(user, limit=50),
         "check_url": proof.check_url(membership) if provable else None,
     }
 
@@ -72,7 +82,7 @@ def new_request_form(form_class: type[RequestForm], user: User) -> RequestForm:
         form_class = applications.with_evidence(form_class, grade, allowed)
     form = form_class()
     if "grade" in form:
-        form.grade.choices = choices
+        form.grade.choices = [SelectChoice("", "Choose a grade"), *choices]
         if not form.is_submitted() and grade is not None:
             form.grade.data = grade.code
     if form.kind == Kind.CALLBACK and not form.is_submitted():

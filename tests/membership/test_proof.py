@@ -12,7 +12,7 @@ from portal.membership.models import MembershipCheck
 
 
 def _link(client) -> str:
-    page = client.get("/member/").get_data(as_text=True)
+    page = client.get("/member/membership").get_data(as_text=True)
     return re.search(r"http://localhost(/verify/membership/[\w-]+)", page).group(1)
 
 

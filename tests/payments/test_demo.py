@@ -30,7 +30,7 @@ def test_a_member_renews_on_the_demo_provider(signed_in_as):
     assert "Payment received: thank you" in status
     db.session.expire_all()
     assert user.membership.renewal_date == renewal.replace(year=renewal.year + 1)
-    dashboard = client.get("/member/").get_data(as_text=True)
+    dashboard = client.get("/member/membership").get_data(as_text=True)
     payment = db.session.scalars(select(Payment)).one()
     assert payment.reference in dashboard
 
