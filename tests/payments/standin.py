@@ -27,6 +27,7 @@ class ProviderStandIn:
         self._ids = itertools.count(1)
         self._by_key: dict[str, dict] = {}
         self.charge_date = "2026-12-08"
+        self.delay = 0.0  # seconds each answer takes, to make two requests overlap
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -47,6 +48,7 @@ class ProviderStandIn:
         else:
             body = {k: v[0] for k, v in parse_qs(raw).items()}
         self.calls.append((request.method, request.path, body, dict(request.headers)))
+        time.sleep(self.delay)
         key = request.headers.get("Idempotency-Key")
         if key and key in self._by_key:  # the providers answer a repeated key the same way
             answer = self._by_key[key]

@@ -67,3 +67,34 @@ def test_the_demo_provider_is_never_offered_where_it_is_not_allowed(app, signed_
     )
     assert refused.status_code in (409, 422)
     assert client.post("/payments/webhooks/demo", data=b"{}").status_code == 404
+
+
+def test_a_lapsed_member_rejoins_for_a_year_from_the_day_paid(signed_in_as):
+    client, user = signed_in_as("member")
+    user.membership.status = "lapsed"
+    user.membership.renewal_date = date.today() - timedelta(days=90)
+    db.session.commit()
+    assert "<h1>Rejoin</h1>" in client.get("/member/renew").get_data(as_text=True)
+    response = client.post(
+        "/member/renew", data={"provider": "demo", "confirm": "y", "submission_key": "h" * 20}
+    )
+    client.post(response.headers["Location"], data={"action": "pay"})
+    db.session.expire_all()
+    assert user.membership.status == "active"
+    from portal.clock import london_today
+    from portal.payments.services import add_year
+
+    assert user.membership.renewal_date == add_year(london_today())
+    assert db.session.scalars(select(Payment.outcome)).one() == "rejoined"
+
+
+def test_cancelling_on_the_demo_page_changes_nothing(signed_in_as):
+    client, user = signed_in_as("member")
+    before = user.membership.renewal_date
+    response = client.post(
+        "/member/renew", data={"provider": "demo", "confirm": "y", "submission_key": "i" * 20}
+    )
+    done = client.post(response.headers["Location"], data={"action": "cancel"})
+    assert "Payment cancelled" in client.get(done.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert user.membership.renewal_date == before

@@ -5,8 +5,10 @@ Runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEntry
@@ -284,3 +286,34 @@ def test_a_gocardless_webhook_with_a_bad_signature_is_refused(signed_in_as, clie
     response = _gocardless_webhook(client, event, signature="0" * 64)
     assert response.status_code == 400
     assert _only_payment().status == "started"
+
+
+def test_two_presses_at_the_same_moment_make_one_payment_session(
+    app, backend, signed_in_as, standin
+):
+    """Two requests really in flight together (PostgreSQL: the second waits on the unique
+    key, then gets the first one's page). SQLite serialises writers, so runs this on PG."""
+    if backend != "postgresql":
+        pytest.skip("needs concurrent writers (PostgreSQL)")
+    member_client, _ = _member(signed_in_as)
+    standin.delay = 0.5
+    results = []
+    start = threading.Barrier(2)
+
+    def press():
+        start.wait()
+        results.append(_start(member_client))
+
+    try:
+        threads = [threading.Thread(target=press) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(20)
+    finally:
+        standin.delay = 0.0
+    assert [r.status_code for r in results] == [303, 303]
+    assert results[0].headers["Location"] == results[1].headers["Location"]
+    assert len(standin.calls_to("/v1/checkout/sessions")) == 1
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
