@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from portal.accounts.models import Membership, MemberStatus, Role, User
-from portal.audit.services import ACTIONS
+from portal.audit.services import ACTIONS, record_view
 from portal.audit.services import record as audit
 from portal.charter import LONDON
 from portal.database import utcnow
@@ -111,9 +111,11 @@ def _lapse(membership: Membership, user: User) -> None:
 
 
 def member_for_staff(user_id: int) -> User | None:
+    """A member whose renewal date staff are looking at (the look is recorded)."""
     user = db.session.get(User, user_id)
     if user is None or user.role != Role.MEMBER.value or user.membership is None:
         return None
+    record_view(user, user.membership, "renewal date")
     return user
 
 

@@ -104,3 +104,14 @@ def test_staff_change_a_renewal_date_with_a_reason_kept_in_the_audit_log(
 def test_a_member_cannot_change_renewal_dates(app, member_client, make_user):
     member = _member(make_user, TODAY)
     assert member_client.get(f"/staff/members/{member.id}/renewal-date").status_code in (403, 404)
+
+
+def test_staff_reach_the_renewal_date_from_a_members_request(app, signed_in_as):
+    from portal.requests.services import submit_request
+
+    staff_client, _ = signed_in_as("staff")
+    _, member = signed_in_as("member")
+    made = submit_request("query", subject="Renewal", body="When?", requester=member).request
+    db.session.commit()
+    page = staff_client.get(f"/staff/requests/{made.reference}").get_data(as_text=True)
+    assert f"/staff/members/{member.id}/renewal-date" in page
