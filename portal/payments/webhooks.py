@@ -68,7 +68,14 @@ def _apply_once(provider: p.Provider, event: p.ProviderEvent) -> int:
 
 
 def _payment_for(provider_name: str, event: p.ProviderEvent) -> Payment | None:
-    query = select(Payment).where(Payment.provider == provider_name)
+    """The payment an event is about, locked and read afresh: two different events for one
+    payment delivered at once are applied one after the other, the second seeing the first."""
+    query = (
+        select(Payment)
+        .where(Payment.provider == provider_name)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if event.session_id:
         found = db.session.scalar(query.where(Payment.session_id == event.session_id))
         if found is not None:

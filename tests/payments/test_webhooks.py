@@ -317,3 +317,37 @@ def test_two_presses_at_the_same_moment_make_one_payment_session(
     assert len(standin.calls_to("/v1/checkout/sessions")) == 1
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
+
+
+def test_two_different_events_for_one_payment_at_once_renew_once(
+    app, backend, signed_in_as, standin
+):
+    """Stripe may send "completed" and "async payment succeeded" together: on PostgreSQL the
+    second waits for the first and sees the payment already paid (not a mismatch)."""
+    if backend != "postgresql":
+        pytest.skip("needs concurrent writers (PostgreSQL)")
+    member_client, user = _member(signed_in_as)
+    _start(member_client)
+    payment = _only_payment()
+    results = []
+    start = threading.Barrier(2)
+
+    def deliver(event_type):
+        client = app.test_client()
+        start.wait()
+        results.append(_stripe_webhook(client, event_type, payment).status_code)
+
+    threads = [
+        threading.Thread(target=deliver, args=(kind,))
+        for kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert results == [200, 200]
+    payment = _only_payment()
+    assert (payment.status, payment.outcome) == ("paid", "renewed")
+    db.session.expire_all()
+    assert user.membership.renewal_date == RENEWAL.replace(year=RENEWAL.year + 1)
+    assert len(_emails("payment-receipt:%")) == 1
