@@ -293,6 +293,21 @@ def provider_choices() -> list[tuple[str, str]]:
     return [(name, p.provider(name, config).label) for name in enabled_providers()]
 
 
+def _waiting_for(membership: Membership, offer: Offer) -> Payment | None:
+    """A Direct Debit (or other) payment for this same renewal the provider has not
+    confirmed yet: shown so the member does not pay twice."""
+    return db.session.scalar(
+        select(Payment)
+        .where(
+            Payment.membership_id == membership.id,
+            Payment.status == PaymentStatus.PENDING.value,
+            Payment.purpose == offer.purpose,
+        )
+        .order_by(Payment.id.desc())
+        .limit(1)
+    )
+
+
 def renew_page(user: User, form) -> dict:
     """What the renew page shows: the offer, the grade in words and the ways to pay."""
     membership = user.membership
@@ -302,6 +317,7 @@ def renew_page(user: User, form) -> dict:
     return {
         "form": form,
         "offer": offer,
+        "waiting": _waiting_for(membership, offer),
         "membership": membership,
         "grade": grades().get(offer.grade),
         "providers": [p.provider(name, current_app.config) for name in enabled_providers()],

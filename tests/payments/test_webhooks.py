@@ -351,3 +351,19 @@ def test_two_different_events_for_one_payment_at_once_renew_once(
     db.session.expire_all()
     assert user.membership.renewal_date == RENEWAL.replace(year=RENEWAL.year + 1)
     assert len(_emails("payment-receipt:%")) == 1
+
+
+def test_a_pending_direct_debit_is_shown_so_the_member_does_not_pay_twice(signed_in_as, client):
+    member_client, _ = _member(signed_in_as)
+    _start(member_client, provider="gocardless")
+    payment = _only_payment()
+    fulfilled = gocardless_event(
+        "EV030",
+        "billing_requests",
+        "fulfilled",
+        billing_request=payment.session_id,
+        payment_request_payment="PM0030",
+    )
+    _gocardless_webhook(client, fulfilled)
+    page = member_client.get("/member/renew").get_data(as_text=True)
+    assert "you do not need to pay again" in page and "Tuesday 8 December 2026" in page
