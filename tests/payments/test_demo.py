@@ -98,3 +98,18 @@ def test_cancelling_on_the_demo_page_changes_nothing(signed_in_as):
     assert "Payment cancelled" in client.get(done.headers["Location"]).get_data(as_text=True)
     db.session.expire_all()
     assert user.membership.renewal_date == before
+
+
+def test_the_reminders_renew_link_signs_a_member_in_and_comes_back(app, make_user):
+    user = make_user("member", email="back@example.test")
+    db.session.commit()
+    client = app.test_client()
+    response = client.get("/member/renew")
+    assert response.status_code == 302 and "/account/sign-in" in response.headers["Location"]
+    form = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'name="next" type="hidden" value="/member/renew"' in form
+    signed = client.post(
+        "/account/sign-in",
+        data={"email": user.email, "password": "correct-horse-battery", "next": "/member/renew"},
+    )
+    assert signed.headers["Location"].endswith("/member/renew")
