@@ -43,6 +43,10 @@ class BadSignature(Exception):
     """A webhook whose signature does not match: not from the provider."""
 
 
+class NotUnderstood(Exception):
+    """A correctly signed webhook whose body is not the shape the provider documents."""
+
+
 @dataclass(frozen=True)
 class Checkout:
     session_id: str
@@ -67,6 +71,15 @@ class ProviderEvent:
     session_id: str = ""
     payment_id: str = ""  # the provider's id of the payment itself
     reference: str = ""  # our reference, where the provider echoes it back
+
+
+def _ascii(headers: Mapping[str, str], name: str) -> str:
+    """A signature header, refused as a bad signature unless it is plain ASCII (a signature
+    never is anything else, and the comparison functions refuse other text)."""
+    value = headers.get(name, "")
+    if not value.isascii():
+        raise BadSignature(f"{name} is not ASCII")
+    return value
 
 
 class Provider:
@@ -143,10 +156,19 @@ class StripeProvider(Provider):
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[ProviderEvent]:
         try:
             event = stripe.Webhook.construct_event(
-                body, headers.get("Stripe-Signature", ""), self.config["STRIPE_WEBHOOK_SECRET"]
+                body, _ascii(headers, "Stripe-Signature"), self.config["STRIPE_WEBHOOK_SECRET"]
             )
-        except (stripe.SignatureVerificationError, ValueError) as error:
+        except stripe.SignatureVerificationError as error:
             raise BadSignature(str(error)) from error
+        except (ValueError, AttributeError, KeyError, TypeError) as error:
+            raise NotUnderstood(str(error)) from error
+        try:
+            return [self._event(event)]
+        except (AttributeError, KeyError, TypeError) as error:
+            raise NotUnderstood(str(error)) from error
+
+    @staticmethod
+    def _event(event) -> ProviderEvent:
         obj = event.data.object.to_dict()
         meaning = OTHER
         if event.type == "checkout.session.completed":
@@ -160,16 +182,14 @@ class StripeProvider(Provider):
         elif event.type == "checkout.session.expired":
             meaning = CANCELLED
         is_session = event.type.startswith("checkout.session.")
-        return [
-            ProviderEvent(
-                event_id=event.id,
-                raw_type=event.type,
-                meaning=meaning,
-                session_id=obj.get("id", "") if is_session else "",
-                payment_id=str(obj.get("payment_intent") or "") if is_session else "",
-                reference=str(obj.get("client_reference_id") or "") if is_session else "",
-            )
-        ]
+        return ProviderEvent(
+            event_id=str(event.id),
+            raw_type=str(event.type),
+            meaning=meaning,
+            session_id=str(obj.get("id") or "") if is_session else "",
+            payment_id=str(obj.get("payment_intent") or "") if is_session else "",
+            reference=str(obj.get("client_reference_id") or "") if is_session else "",
+        )
 
 
 class GoCardlessProvider(Provider):
@@ -228,15 +248,22 @@ class GoCardlessProvider(Provider):
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[ProviderEvent]:
         try:
             events = gc_webhooks.parse(
-                body, self.config["GOCARDLESS_WEBHOOK_SECRET"], headers.get("Webhook-Signature", "")
+                body, self.config["GOCARDLESS_WEBHOOK_SECRET"], _ascii(headers, "Webhook-Signature")
             )
-        except (InvalidSignatureError, ValueError, KeyError, TypeError) as error:
-            raise BadSignature(str(error) or "signature does not match") from error
-        return [self._event(event) for event in events]
+        except InvalidSignatureError as error:
+            raise BadSignature("signature does not match") from error
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise NotUnderstood(str(error)) from error
+        try:
+            return [self._event(event) for event in events]
+        except (AttributeError, KeyError, TypeError) as error:
+            raise NotUnderstood(str(error)) from error
 
     @staticmethod
     def _event(event) -> ProviderEvent:
-        links = event.attributes.get("links", {}) or {}
+        links = event.attributes.get("links") or {}
+        if not isinstance(links, dict) or not event.id:
+            raise TypeError("an event without an id or with odd links")
         kind = (event.resource_type, event.action)
         meaning = {
             ("billing_requests", "fulfilled"): LINKED,
@@ -249,11 +276,11 @@ class GoCardlessProvider(Provider):
             ("payments", "cancelled"): FAILED,
         }.get(kind, OTHER)
         return ProviderEvent(
-            event_id=event.id,
             raw_type=f"{event.resource_type}.{event.action}",
             meaning=meaning,
-            session_id=links.get("billing_request", ""),
-            payment_id=links.get("payment_request_payment") or links.get("payment", ""),
+            event_id=str(event.id),
+            session_id=str(links.get("billing_request") or ""),
+            payment_id=str(links.get("payment_request_payment") or links.get("payment") or ""),
         )
 
 
@@ -284,11 +311,16 @@ class DemoProvider(Provider):
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[ProviderEvent]:
         expected = demo_signature(self.config["DEMO_PAYMENT_SECRET"], body)
-        if not hmac.compare_digest(expected, headers.get("Demo-Signature", "")):
+        if not hmac.compare_digest(expected, _ascii(headers, "Demo-Signature")):
             raise BadSignature("demo signature does not match")
-        data = json.loads(body)
-        meaning = data["type"] if data.get("type") in (PAID, CANCELLED) else OTHER
-        return [ProviderEvent(str(data["id"]), str(data["type"]), meaning, str(data["session"]))]
+        try:
+            data = json.loads(body)
+            meaning = data["type"] if data.get("type") in (PAID, CANCELLED) else OTHER
+            return [
+                ProviderEvent(str(data["id"]), str(data["type"]), meaning, str(data["session"]))
+            ]
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise NotUnderstood(str(error)) from error
 
 
 ALL = {p.name: p for p in (StripeProvider, GoCardlessProvider, DemoProvider)}

@@ -17,7 +17,7 @@ def _webhook(provider_name: str):
         count = handle_webhook(provider_name, request.get_data(cache=False), request.headers)
     except p.BadSignature:
         return {"error": "signature not accepted"}, 400
-    except (ValueError, KeyError, TypeError):
+    except p.NotUnderstood:
         return {"error": "not understood"}, 400
     return {"received": count}, 200
 
