@@ -14,7 +14,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, or_, select
 
 from portal.accounts.models import User
@@ -28,6 +28,7 @@ from portal.membership.models import EmailChange
 from portal.notify.services import queue_email
 from portal.phones import normalise_phone
 from portal.requests.models import OPEN_STATUSES, ServiceRequest
+from portal.urls import external_url
 
 ACTIONS.update(
     {
@@ -90,7 +91,7 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
     queue_email(
         f"email-change:{change.id}", new_email, "Confirm your new email address",
         "email_change_confirm", first_name=user.first_name, hours=EMAIL_CHANGE_HOURS,
-        confirm_url=url_for("member.details_email_confirm", token=token, _external=True),
+        confirm_url=external_url("member.details_email_confirm", token=token),
     )
 
 

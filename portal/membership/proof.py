@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import segno
-from flask import current_app, url_for
+from flask import current_app
 from fpdf import FPDF
 from sqlalchemy import select
 
@@ -23,6 +23,7 @@ from portal.clock import london_today
 from portal.database import utcnow
 from portal.extensions import db
 from portal.membership.models import MembershipCheck
+from portal.urls import external_url
 
 ACTIONS["membership.check_link_replaced"] = "Membership verification link replaced"
 
@@ -60,9 +61,8 @@ def current_check(membership: Membership) -> MembershipCheck:
 
 
 def check_url(membership: Membership) -> str:
-    return url_for(
-        "visitor.verify_membership", token=current_check(membership).token, _external=True
-    )
+    """The public address printed on the PDFs (from ``PORTAL_BASE_URL``, as in emails)."""
+    return external_url("visitor.verify_membership", token=current_check(membership).token)
 
 
 def replace_check(user: User) -> MembershipCheck | None:

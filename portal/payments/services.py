@@ -15,9 +15,10 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Membership, MemberStatus, User
 from portal.audit.services import ACTIONS
@@ -29,6 +30,7 @@ from portal.notify.services import queue_email
 from portal.payments import providers as p
 from portal.payments.models import Outcome, Payment, PaymentStatus
 from portal.settings.membership import fee_for, grades, switched_on_providers
+from portal.urls import external_url
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +135,8 @@ def start_payment(user: User, provider_name: str, submission_key: str) -> Paymen
             amount_pence=payment.amount_pence,
             description=_description(offer, membership),
             email=user.email,
-            success_url=url_for("member.payment_status", payment_id=payment.id, _external=True),
-            cancel_url=url_for("member.renew", _external=True),
+            success_url=external_url("member.payment_status", payment_id=payment.id),
+            cancel_url=external_url("member.renew"),
         )
     )
     payment.session_id, payment.checkout_url = checkout.session_id, checkout.url
@@ -244,7 +246,7 @@ def _send_receipt(payment: Payment) -> None:
         first_name=payment.user.first_name,
         payment=payment,
         membership=payment.membership,
-        dashboard_url=url_for("member.dashboard", _external=True),
+        dashboard_url=external_url("member.dashboard"),
     )
 
 
@@ -255,7 +257,7 @@ def _tell_staff(payment: Payment) -> None:
         f"Payment {payment.reference} needs your attention",
         "staff_payment_problem",
         payment=payment,
-        review_url=url_for("staff.payments", _external=True),
+        review_url=external_url("staff.payments"),
     )
 
 
@@ -273,7 +275,7 @@ def payment_failed(payment: Payment) -> None:
             "payment_failed",
             first_name=payment.user.first_name,
             payment=payment,
-            renew_url=url_for("member.renew", _external=True),
+            renew_url=external_url("member.renew"),
         )
 
 
@@ -342,14 +344,23 @@ def payments_of(user: User, limit: int = 10) -> list[Payment]:
 
 def payments_for_staff(limit: int = 100) -> dict[str, list[Payment]]:
     """Payments staff must look at (paid but not applied, or failed), and the latest ones."""
-    needs = select(Payment).where(
-        (Payment.outcome == Outcome.NEEDS_REVIEW.value)
-        | ((Payment.status == PaymentStatus.FAILED.value) & (Payment.reviewed_at.is_(None)))
+    needs = (
+        select(Payment)
+        .options(selectinload(Payment.user))
+        .where(
+            (Payment.outcome == Outcome.NEEDS_REVIEW.value)
+            | ((Payment.status == PaymentStatus.FAILED.value) & (Payment.reviewed_at.is_(None)))
+        )
     )
     return {
         "needs_review": list(db.session.scalars(needs.order_by(Payment.id))),
         "recent": list(
-            db.session.scalars(select(Payment).order_by(Payment.id.desc()).limit(limit))
+            db.session.scalars(
+                select(Payment)
+                .options(selectinload(Payment.user))
+                .order_by(Payment.id.desc())
+                .limit(limit)
+            )
         ),
     }
 
