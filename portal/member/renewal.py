@@ -35,6 +35,8 @@ def renew():
             return _renew_page(form, 503, "unavailable")
         except services.PaymentRefused:
             return _renew_page(form, 409, "refused")
+        if payment.status != "started":  # this form was used and has finished
+            return redirect(url_for("member.payment_status", payment_id=payment.id), 303)
         return redirect(payment.checkout_url, 303)
     form.fresh_key()
     return _renew_page(form, 422 if form.errors else 200)

@@ -12,6 +12,8 @@ events arriving out of order do no harm. See docs/PAYMENTS.md.
 from __future__ import annotations
 
 import logging
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -46,6 +48,7 @@ ACTIONS.update(
 )
 
 REUSE_MINUTES = 30
+_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class PaymentRefused(Exception):
@@ -109,6 +112,8 @@ def start_payment(user: User, provider_name: str, submission_key: str) -> Paymen
     """
     membership = user.membership
     offer = offer_for(membership)
+    if not _KEY.match(submission_key or ""):
+        submission_key = secrets.token_urlsafe(16)  # no usable key: this press stands alone
     if provider_name not in enabled_providers():
         raise PaymentRefused("That way of paying is not available.")
     existing = _open_payment(membership, offer, provider_name, submission_key)

@@ -113,3 +113,16 @@ def test_the_reminders_renew_link_signs_a_member_in_and_comes_back(app, make_use
         data={"email": user.email, "password": "correct-horse-battery", "next": "/member/renew"},
     )
     assert signed.headers["Location"].endswith("/member/renew")
+
+
+def test_a_used_form_sent_again_shows_that_payment_not_a_dead_payment_page(signed_in_as):
+    client, _ = signed_in_as("member")
+    form = {"provider": "demo", "confirm": "y", "submission_key": "j" * 20}
+    first = client.post("/member/renew", data=form)
+    client.post(first.headers["Location"], data={"action": "cancel"})
+    again = client.post("/member/renew", data=form)  # the browser's Back, then send again
+    assert again.headers["Location"].startswith("/member/payments/")
+    # A form without a usable key still works, as a payment of its own.
+    fresh = client.post("/member/renew", data={**form, "submission_key": ""})
+    assert fresh.headers["Location"].startswith("/payments/demo/")
+    assert fresh.headers["Location"] != first.headers["Location"]
