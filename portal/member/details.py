@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal.extensions import limiter
 from portal.member import bp
 from portal.member.forms import DetailsForm, EmailChangeForm
 from portal.membership import details
@@ -30,7 +31,12 @@ def my_details():
     return _page(form, EmailChangeForm(formdata=None), 422 if form.errors else 200)
 
 
+def _email_limit() -> str:
+    return current_app.config["EMAIL_RATE_LIMIT"]
+
+
 @bp.route("/details/email", methods=["POST"])
+@limiter.limit(_email_limit, methods=["POST"])  # each press emails an address typed in
 def details_email():
     """Send a confirming link to the new address; the change waits for it."""
     email_form = EmailChangeForm()

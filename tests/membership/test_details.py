@@ -122,3 +122,15 @@ def test_the_address_is_in_the_data_export_and_goes_on_erasure(signed_in_as):
     ERASERS["membership-details"](user)
     assert user.postal_address == ""
     assert EXPORTERS["membership-details"](user).rows["email_changes"] == []
+
+
+def test_asking_to_change_email_is_rate_limited(app, signed_in_as):
+    app.config["EMAIL_RATE_LIMIT"] = "2 per hour"
+    client, _ = signed_in_as("member")
+    codes = [
+        client.post(
+            "/member/details/email", data={"new_email": f"n{n}@example.test", "password": "x"}
+        ).status_code
+        for n in range(3)
+    ]
+    assert codes == [422, 422, 429]
