@@ -65,3 +65,33 @@ def test_links_are_unguessable_and_odd_tokens_are_a_plain_404(signed_in_as, clie
     for probe in ("1", "x" * 70, "..%2f", token[:-1] + ("A" if token[-1] != "A" else "B")):
         assert client.get(f"/verify/membership/{probe}").status_code == 404
     assert client.get("/verify/membership/%00").status_code == 400  # refused before any page
+
+
+def test_the_certificate_and_card_say_name_number_grade_valid_until_and_carry_the_link(
+    signed_in_as, monkeypatch
+):
+    from portal.membership import proof
+
+    # The core font and no compression, so the PDF's text can be read as it is.
+    monkeypatch.setattr(proof, "FONT_PATHS", ("/nowhere/a.ttf", "/nowhere/b.ttf"))
+    original = proof._Document.__init__
+
+    def plain(self, **kwargs):
+        original(self, **kwargs)
+        self.set_compression(False)
+
+    monkeypatch.setattr(proof._Document, "__init__", plain)
+    coded = []
+    real_qr = proof._qr_png
+    monkeypatch.setattr(proof, "_qr_png", lambda url: coded.append(url) or real_qr(url))
+
+    client, user = signed_in_as("member", full_name="Priya Sharma")
+    renewal = user.membership.renewal_date
+    for url in ("/member/membership/certificate.pdf", "/member/membership/card.pdf"):
+        data = client.get(url).data
+        assert b"Priya Sharma" in data
+        assert user.membership.membership_number.encode() in data
+        assert b"Member" in data
+        assert str(renewal.year).encode() in data and str(renewal.day).encode() in data
+    link = _link(client)
+    assert coded == [f"http://localhost{link}"] * 2
