@@ -35,6 +35,15 @@ PAID, PENDING, FAILED, CANCELLED, LINKED, OTHER = (
 )
 
 
+# GoCardless payment events that mean the money did not come, or went back.
+GOCARDLESS_FAILURES = (
+    "payments.failed",
+    "payments.cancelled",
+    "payments.late_failure_settled",
+    "payments.charged_back",
+)
+
+
 class ProviderUnavailable(Exception):
     """The provider could not be reached or refused the request; nothing was charged."""
 
@@ -274,6 +283,8 @@ class GoCardlessProvider(Provider):
             ("payments", "paid_out"): PAID,
             ("payments", "failed"): FAILED,
             ("payments", "cancelled"): FAILED,
+            ("payments", "late_failure_settled"): FAILED,
+            ("payments", "charged_back"): FAILED,
         }.get(kind, OTHER)
         return ProviderEvent(
             raw_type=f"{event.resource_type}.{event.action}",

@@ -255,15 +255,26 @@ def _send_receipt(payment: Payment) -> None:
     )
 
 
-def _tell_staff(payment: Payment) -> None:
+def _tell_staff(payment: Payment, tag: str = "") -> None:
     queue_email(
-        f"payment-staff:{payment.id}:{payment.status}",
+        f"payment-staff:{payment.id}:{tag or payment.status}",
         current_app.config["STAFF_TEAM_EMAIL"],
         f"Payment {payment.reference} needs your attention",
         "staff_payment_problem",
         payment=payment,
         review_url=external_url("staff.payments"),
     )
+
+
+def money_taken_back(payment: Payment, what: str) -> None:
+    """A payment already counted was reversed (a Direct Debit's late failure or a
+    chargeback): the renewal stays as it is, and staff are asked to decide what to do."""
+    payment.outcome = Outcome.NEEDS_REVIEW.value
+    payment.reviewed_at = None
+    payment.review_reason = f"The provider took the money back after it was confirmed ({what})."
+    db.session.flush()
+    audit("payment.needs_review", payment, subject=payment.user, summary=payment.review_reason)
+    _tell_staff(payment, "reversed")
 
 
 def payment_failed(payment: Payment) -> None:

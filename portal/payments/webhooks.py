@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.notify.services import queue_email
 from portal.payments import providers as p
 from portal.payments.models import Payment, PaymentEvent, PaymentStatus
-from portal.payments.services import confirm_payment, payment_failed
+from portal.payments.services import confirm_payment, money_taken_back, payment_failed
 from portal.transactions import keep_after_rollback
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,8 @@ def _apply(provider: p.Provider, payment: Payment, event: p.ProviderEvent) -> st
         _apply_waiting(provider, payment)
     elif event.meaning == p.FAILED and payment.status != PaymentStatus.PAID.value:
         payment_failed(payment)
+    elif event.meaning == p.FAILED:
+        money_taken_back(payment, event.raw_type)
     elif event.meaning == p.CANCELLED and payment.status in (
         PaymentStatus.STARTED.value,
         PaymentStatus.PENDING.value,
@@ -120,7 +122,7 @@ def _apply_waiting(provider: p.Provider, payment: Payment) -> None:
     ).all()
     for row in waiting:
         meaning = {"payments.confirmed": p.PAID, "payments.paid_out": p.PAID}.get(
-            row.kind, p.FAILED if row.kind in ("payments.failed", "payments.cancelled") else p.OTHER
+            row.kind, p.FAILED if row.kind in p.GOCARDLESS_FAILURES else p.OTHER
         )
         row.payment_id = payment.id
         row.result = _apply(provider, payment, p.ProviderEvent(row.event_id, row.kind, meaning))

@@ -367,3 +367,29 @@ def test_a_pending_direct_debit_is_shown_so_the_member_does_not_pay_twice(signed
     _gocardless_webhook(client, fulfilled)
     page = member_client.get("/member/renew").get_data(as_text=True)
     assert "you do not need to pay again" in page and "Tuesday 8 December 2026" in page
+
+
+def test_a_direct_debit_taken_back_after_confirmation_reaches_staff(signed_in_as, client):
+    member_client, user = _member(signed_in_as)
+    _start(member_client, provider="gocardless")
+    payment = _only_payment()
+    _gocardless_webhook(
+        client,
+        gocardless_event(
+            "EV040",
+            "billing_requests",
+            "fulfilled",
+            billing_request=payment.session_id,
+            payment_request_payment="PM0040",
+        ),
+        gocardless_event("EV041", "payments", "confirmed", payment="PM0040"),
+    )
+    assert _only_payment().outcome == "renewed"
+    _gocardless_webhook(
+        client, gocardless_event("EV042", "payments", "charged_back", payment="PM0040")
+    )
+    payment = _only_payment()
+    assert (payment.status, payment.outcome) == ("paid", "needs-review")
+    assert "charged_back" in payment.review_reason
+    assert _emails(f"payment-staff:{payment.id}:reversed")
+    assert user.membership.renewal_date == RENEWAL.replace(year=RENEWAL.year + 1)
