@@ -187,6 +187,21 @@ class Config:
         ("fellow", "Fellow"),
     )
 
+    # Payments (docs/PAYMENTS.md). Keys come from the environment only; a provider without
+    # its keys cannot be switched on. ``*_API_BASE`` points a library at another address
+    # (the tests' stand-in for the provider); empty means the provider's own.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    GOCARDLESS_ACCESS_TOKEN = os.environ.get("GOCARDLESS_ACCESS_TOKEN", "")
+    GOCARDLESS_WEBHOOK_SECRET = os.environ.get("GOCARDLESS_WEBHOOK_SECRET", "")
+    GOCARDLESS_ENVIRONMENT = os.environ.get("GOCARDLESS_ENVIRONMENT", "sandbox")
+    GOCARDLESS_API_BASE = os.environ.get("GOCARDLESS_API_BASE", "")
+    PAYMENT_TIMEOUT_SECONDS = _int("PAYMENT_TIMEOUT_SECONDS", 10)
+    # The demo provider takes no money; it is never offered in production.
+    PAYMENTS_DEMO_ALLOWED = True
+    DEMO_PAYMENT_SECRET = os.environ.get("DEMO_PAYMENT_SECRET", "demo-only-not-a-secret")
+
     @classmethod
     def validate(cls) -> None:
         """Refuse settings that are unsafe for this environment."""
@@ -228,6 +243,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     HSTS_SECONDS = 365 * 24 * 3600
     PREFERRED_URL_SCHEME = "https"
+    PAYMENTS_DEMO_ALLOWED = False
 
     @classmethod
     def validate(cls) -> None:

@@ -78,9 +78,9 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal import admin, auth, centre, employer, member, staff, visitor
+    from portal import admin, auth, centre, employer, member, payments, staff, visitor
 
-    for module in (visitor, auth, member, employer, centre, staff, admin):
+    for module in (visitor, auth, member, employer, centre, staff, admin, payments):
         app.register_blueprint(module.bp)
 
 

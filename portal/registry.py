@@ -13,8 +13,11 @@ from portal.certificates import privacy as certificates_privacy  # noqa: F401
 from portal.certificates import rules as certificates_rules  # noqa: F401
 from portal.inbound import models as inbound  # noqa: F401
 from portal.jobs import models as jobs  # noqa: F401
+from portal.membership import models as membership  # noqa: F401
+from portal.membership import privacy as membership_privacy  # noqa: F401
 from portal.notices import models as notices  # noqa: F401
 from portal.notify import models as notify  # noqa: F401
+from portal.payments import models as payments  # noqa: F401
 from portal.performance import models as performance  # noqa: F401
 from portal.privacy import models as privacy  # noqa: F401
 from portal.requests import models as requests  # noqa: F401

@@ -6,4 +6,11 @@ from portal.accounts.models import Role
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)
 
-from portal.admin import audit, notices, organisations, people, views  # noqa: E402,F401
+from portal.admin import (  # noqa: E402,F401
+    audit,
+    membership,
+    notices,
+    organisations,
+    people,
+    views,
+)

@@ -176,7 +176,8 @@ def renewal_reminder_words(renewal: date, reminder: date, today: date) -> str:
                 f"{format_date(reminder)}, four weeks before it.")
     if today <= renewal:
         return "To renew, pay your subscription by your renewal date."
-    return "Your renewal date has passed. Contact us to renew your membership."
+    return ("Your renewal date has passed. Renew now to keep your membership: it lapses at "
+            "the end of the grace period.")
 
 
 def callback_preference_words(preference: str | None, words: str | None) -> str:

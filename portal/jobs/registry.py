@@ -24,6 +24,7 @@ from portal.charter import LONDON
 from portal.jobs.mail import send_outbox
 from portal.jobs.performance import publish_performance
 from portal.jobs.watch import certificates, charter_watch, regular_updates
+from portal.membership.lapse import grace_and_lapse
 from portal.membership.renewals import renewal_reminders
 
 TriggerFactory = Callable[[dict], BaseTrigger]
@@ -84,6 +85,13 @@ JOBS: dict[str, Job] = {
             renewal_reminders,
             daily(hour=7, hour_setting="RENEWAL_REMINDER_HOUR"),
             "Queue renewal reminders four weeks before each renewal date",
+            run_at_startup=True,
+        ),
+        Job(
+            "grace-and-lapse",
+            grace_and_lapse,
+            daily(hour=7, minute=15),
+            "One more reminder after a missed renewal date; lapse after the grace period",
             run_at_startup=True,
         ),
         Job(

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from portal.accounts.models import User
 from portal.charter.wording import renewal_reminder_words
 from portal.extensions import db
+from portal.membership import applications, proof
+from portal.payments import services as payments
 from portal.requests import live
 from portal.requests.forms import MEMBER_FORMS, RequestForm, grade_choices
 from portal.requests.models import OPEN_STATUSES, Kind, ServiceRequest
@@ -22,8 +24,9 @@ RENEWAL_NOTICE_DAYS = 28
 
 
 def membership_summary(user: User, today: date) -> dict:
-    """The membership, its grade in words and the days left until renewal (negative once
-    the date has passed), for the dashboard's renewal panel."""
+    """The membership, its grade in words, the days left until renewal (negative once the
+    date has passed) and whether it can be paid for now, for the dashboard's membership
+    panel (read with the user: no statement of its own)."""
     membership = user.membership
     if membership is None:
         return {"membership": None, "grade_name": None, "days_to_renewal": None,
@@ -39,6 +42,19 @@ def membership_summary(user: User, today: date) -> dict:
         "renewal_line": renewal_reminder_words(
             renewal, renewal - timedelta(days=RENEWAL_NOTICE_DAYS), today
         ) if renewal is not None else "",
+        "can_pay": payments.can_pay(user),
+    }
+
+
+def membership_page(user: User) -> dict:
+    """The member's payments, and the link that proves their membership (made the first
+    time it is shown) for the certificate and card."""
+    membership = user.membership
+    provable = proof.is_current(membership) and membership.membership_number
+    return {
+        "membership": membership,
+        "payments": payments.payments_of(user, limit=50),
+        "check_url": proof.check_url(membership) if provable else None,
     }
 
 
@@ -95,14 +111,20 @@ def allowed_forms(user: User) -> dict[str, type[RequestForm]]:
 
 def new_request_form(form_class: type[RequestForm], user: User) -> RequestForm:
     """The form bound to this request: an upgrade offers only the grades above the member's
-    own, an application every grade, and a callback starts with the number we hold."""
+    own, an application every grade, each asking for exactly the evidence the chosen grade
+    needs (``?grade=`` or the posted grade); a callback starts with the number we hold."""
+    if form_class.kind in (Kind.APPLICATION, Kind.UPGRADE):
+        above = user.membership.grade if form_class.kind == Kind.UPGRADE else None
+        choices = grade_choices(current_app.config["MEMBER_GRADES"], above)
+        code = request.form.get("grade") or request.args.get("grade")
+        allowed = [choice.value for choice in choices]
+        grade = applications.chosen_grade(code, allowed)
+        form_class = applications.with_evidence(form_class, grade, allowed)
     form = form_class()
     if "grade" in form:
-        above = user.membership.grade if form.kind == Kind.UPGRADE else None
-        # An empty first choice, so nobody sends a grade they never chose.
-        form.grade.choices = [SelectChoice("", "Choose a grade")] + grade_choices(
-            current_app.config["MEMBER_GRADES"], above
-        )
+        form.grade.choices = [SelectChoice("", "Choose a grade"), *choices]
+        if not form.is_submitted() and grade is not None:
+            form.grade.data = grade.code
     if form.kind == Kind.CALLBACK and not form.is_submitted():
         form.phone.data = user.phone
     return form

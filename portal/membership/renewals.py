@@ -83,7 +83,7 @@ def queue_renewal_reminders(now: datetime | None = None, batch_size: int = BATCH
     days_before = (today - reminder_date(today, promise)).days
     dialect = db.session.get_bind().dialect.name
     rows = db.session.execute(due_reminders_query(today, days_before, dialect)).all()
-    renew_url = external_url("member.dashboard")
+    renew_url = external_url("member.renew")
     domain = portal_domain()
     queued = 0
     queued_at = utcnow()  # the real time, even when the job runs "as of" another instant

@@ -74,4 +74,22 @@ class ContactDetails(db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     postal_address: Mapped[str] = mapped_column(String(500), default="")
+
+
+class MembershipSettings(db.Model):
+    """The single row of membership settings (absent until an administrator saves one):
+    which payment providers are on, the grace period after a renewal date, and for each
+    grade its subscription, criteria and the evidence an application needs."""
+
+    __tablename__ = "membership_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("grace_days >= 0 AND grace_days <= 180", name="grace_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    enabled_providers: Mapped[list] = mapped_column(JSON, default=list)
+    grace_days: Mapped[int] = mapped_column(default=30)
+    # {"member": {"fee_pence": 9500, "criteria": "...", "evidence": ["CV", ...]}, ...}
+    grades: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

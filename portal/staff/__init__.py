@@ -11,6 +11,7 @@ from portal.staff import (  # noqa: E402,F401
     erasures,
     log,
     membership,
+    payments,
     performance,
     published,
     replies,

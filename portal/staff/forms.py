@@ -308,3 +308,14 @@ class ReusableReplyForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     submit = SubmitField("Delete")
+
+
+class StaffRenewalDateForm(FlaskForm):
+    """Staff change a member's renewal date; the reason goes into the audit log."""
+
+    renewal_date = DateField("New renewal date", validators=[InputRequired(
+        message="Enter the new renewal date."
+    )])
+    reason = StringField("Reason", validators=[
+        InputRequired(message="Say why the renewal date is changing."), Length(max=300)
+    ])

@@ -8,6 +8,7 @@ bp = Blueprint("visitor", __name__)
 from portal.visitor import (  # noqa: E402,F401
     centre_start,
     contact,
+    membership_check,
     notices,
     performance,
     unsubscribe,

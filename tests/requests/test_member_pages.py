@@ -298,8 +298,11 @@ def test_applicants_apply_and_members_upgrade(signed_in_as):
     choices = applicant_client.get("/member/requests/new").get_data(as_text=True)
     assert "Apply for membership" in choices and "upgrade" not in choices
     assert applicant_client.get("/member/requests/new/upgrade").status_code == 404
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     applicant_client.post("/member/requests/new/application", data={
-        "grade": "member", "body": "Ten years in the field.", "submission_key": "a" * 22})
+        "grade": "member", "body": "Ten years in the field.", "submission_key": "a" * 22,
+        "evidence_0": (io.BytesIO(pdf), "degree.pdf"), "evidence_1": (io.BytesIO(pdf), "cv.pdf")},
+        content_type="multipart/form-data")
     made = only_request()
     assert made.kind == "membership-application"
     assert made.subject == "Application for Member"

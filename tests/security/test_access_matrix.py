@@ -132,6 +132,10 @@ MATRIX: dict[str, Route] = {
     "admin.organisation_edit": Route("employer"),
     "admin.user_edit": Route("owner account"),
     "admin.mail_message": Route("email"),
+    # Paying for membership: a member's own payment; staff see every payment and member.
+    "member.payment_status": Route("payment", "owner member"),
+    "staff.payment_resolve": Route("payment", None, "POST", {"note": "Refunded."}),
+    "staff.member_renewal_date": Route("owner account"),
 }
 
 #: Routes with a value in their address that is not an object someone owns, and why.
@@ -158,6 +162,12 @@ NOT_OBJECT_ROUTES = {
     "visitor.performance": "a published month, public: tests/performance",
     "visitor.performance_csv": "a published month, public: tests/performance",
     "visitor.performance_json": "a published month, public: tests/performance",
+    "member.details_email_confirm": "the token is the credential, for its own account only; "
+    "tests/membership/test_details.py",
+    "payments.demo_checkout": "the demo provider's session, checked against its owner; "
+    "tests/payments/test_demo.py",
+    "visitor.verify_membership": "the token is the credential and shows only current or not; "
+    "tests/membership/test_proof.py",
 }
 
 
@@ -235,9 +245,21 @@ def world(app):
         "employer": employer,
         "owner account": users["owner member"],
         "email": db.session.scalars(select(OutboxMessage)).first(),
+        "payment": _payment(users["owner member"]),
         "none": None,
     }
     return users, objects, visitor.private_token
+
+
+def _payment(member):
+    from portal.payments.models import Payment
+
+    payment = Payment(membership_id=member.membership.id, user_id=member.id, provider="demo",
+                      grade="member", amount_pence=9500, submission_key="matrix-payment",
+                      status="paid", outcome="needs-review")
+    db.session.add(payment)
+    db.session.commit()
+    return payment
 
 
 def _url(endpoint: str, route: Route, objects: dict, token: str) -> str:
@@ -251,7 +273,7 @@ def _url(endpoint: str, route: Route, objects: dict, token: str) -> str:
     if "attachment_id" in rule.arguments:
         values["attachment_id"] = obj.attachments[0].id
     for name in ("document_id", "completion_id", "application_id", "org_id", "user_id",
-                 "message_id"):
+                 "message_id", "payment_id"):
         if name in rule.arguments:
             values[name] = obj.id
     if "action" in rule.arguments:

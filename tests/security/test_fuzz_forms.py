@@ -104,6 +104,25 @@ def _erasure() -> dict:
     return {"id": services.request_erasure(make_user("member")).id}
 
 
+def _a_member(_user) -> dict:
+    from tests.factories import make_user
+
+    return {"id": make_user("member").id}
+
+
+def _a_payment(_user) -> dict:
+    from portal.payments.models import Payment
+    from tests.factories import make_user
+
+    member = make_user("member")
+    payment = Payment(membership_id=member.membership.id, user_id=member.id, provider="demo",
+                      grade="member", amount_pence=9500, submission_key="fuzz-payment",
+                      status="paid", outcome="needs-review")
+    db.session.add(payment)
+    db.session.flush()
+    return {"id": payment.id}
+
+
 VERSIONED = ("version", "seen_event")
 
 
@@ -206,6 +225,17 @@ FORMS = [
     FormCase("/admin/organisations/new", ("kind", "name", "reference", "address", "phone",
                                           "is_approved", "support_contact", "deputy_contact"),
              role="admin"),
+    # Membership and payments (issue 19).
+    FormCase("/member/renew", ("provider", "confirm", "submission_key"), role="member"),
+    FormCase("/member/details", ("full_name", "postal_address", "phone"), role="member"),
+    FormCase("/member/details/email", ("new_email", "password"), role="member"),
+    FormCase("/member/membership/check-link", (), role="member"),
+    FormCase("/staff/members/{id}/renewal-date", ("renewal_date", "reason"), role="staff",
+             setup=_a_member),
+    FormCase("/staff/payments/{id}/resolve", ("note",), role="staff", setup=_a_payment),
+    FormCase("/admin/membership-settings",
+             ("stripe", "gocardless", "demo", "grace_days", "member_fee", "member_criteria",
+              "member_evidence", "fellow_fee"), role="admin"),
 ]
 
 HOSTILE = [
@@ -257,6 +287,10 @@ VALID = {
     "understood": b"y",
     "next": b"/member/",
     "reason": b"Moving abroad",
+    "provider": b"demo",
+    "grace_days": b"30",
+    "member_fee": b"95.00",
+    "renewal_date": b"2027-01-31",
 }
 
 
