@@ -42,10 +42,14 @@ def test_every_public_page_offers_contact_us(client, path):
 
 def test_the_footer_gives_the_contact_details_an_administrator_saves(app, signed_in_as, client):
     admin, _user = signed_in_as("admin")
-    response = admin.post("/admin/contact-details", data={
-        "phone": "0300 999 0000", "email": "help@example.test",
-        "postal_address": "1 High Street\r\nLondon\r\nEC1A 1AA",
-    })
+    response = admin.post(
+        "/admin/contact-details",
+        data={
+            "phone": "0300 999 0000",
+            "email": "help@example.test",
+            "postal_address": "1 High Street\r\nLondon\r\nEC1A 1AA",
+        },
+    )
     assert response.status_code == 302
     page = client.get("/charter").get_data(as_text=True)
     assert "0300 999 0000" in page and "help@example.test" in page
@@ -76,6 +80,14 @@ def _applicant(signed_in_as):
     return signed_in_as("member", membership=membership)
 
 
+def _with_evidence(data: dict, files: int) -> dict:
+    """A grade's form asks for each piece of its evidence (one file each)."""
+    return {
+        **data,
+        **{f"evidence_{n}": (io.BytesIO(PDF), f"evidence{n}.pdf") for n in range(files)},
+    }
+
+
 APPLICATION = {"grade": "associate", "body": "Ten years in customer service."}
 
 
@@ -86,7 +98,12 @@ def test_an_applicant_is_led_to_apply_then_shown_the_application(signed_in_as):
     assert "tell you the outcome within 3 working days" in page
     assert "has not been decided yet" not in page
     assert "(Applicant)" in page and "(Member)" not in page
-    assert client.post("/member/requests/new/application", data=APPLICATION).status_code == 302
+    assert (
+        client.post(
+            "/member/requests/new/application", data=_with_evidence(APPLICATION, 1)
+        ).status_code
+        == 302
+    )
     page = client.get("/member/").get_data(as_text=True)
     assert "Your membership application" in page
     assert "Grade applied for</dt><dd>Associate Member" in page
@@ -96,8 +113,8 @@ def test_an_applicant_is_led_to_apply_then_shown_the_application(signed_in_as):
 
 def test_a_second_application_is_refused_with_a_link_to_the_first(signed_in_as):
     client, _user = _applicant(signed_in_as)
-    client.post("/member/requests/new/application", data=APPLICATION)
-    again = client.post("/member/requests/new/application", data=APPLICATION)
+    client.post("/member/requests/new/application", data=_with_evidence(APPLICATION, 1))
+    again = client.post("/member/requests/new/application", data=_with_evidence(APPLICATION, 1))
     assert again.status_code == 409
     text = again.get_data(as_text=True)
     assert "You already have an application in progress" in text
@@ -108,8 +125,10 @@ def test_a_second_application_is_refused_with_a_link_to_the_first(signed_in_as):
 def test_an_upgrade_while_one_is_pending_is_refused(signed_in_as):
     client, _user = signed_in_as("member")
     data = {"grade": "fellow", "body": "Evidence."}
-    assert client.post("/member/requests/new/upgrade", data=data).status_code == 302
-    again = client.post("/member/requests/new/upgrade", data=data)
+    assert (
+        client.post("/member/requests/new/upgrade", data=_with_evidence(data, 3)).status_code == 302
+    )
+    again = client.post("/member/requests/new/upgrade", data=_with_evidence(data, 3))
     assert again.status_code == 409
     assert 'href="/member/requests/U' in again.get_data(as_text=True)
 
@@ -120,7 +139,9 @@ def test_an_upgrade_while_one_is_pending_is_refused(signed_in_as):
 def test_promise_words_say_due_missed_met_and_done_late():
     due = FRIDAY_5PM
     assert promise_words("reply", due, None, due - timedelta(hours=1)) == (
-        "due", "We will reply by 5pm on Friday 27 November.")
+        "due",
+        "We will reply by 5pm on Friday 27 November.",
+    )
     state, words = promise_words("reply", due, None, MONDAY_9AM)
     assert state == "missed"
     assert "we have missed that" in words and "sorry" in words and "as soon as we can" in words
@@ -138,7 +159,8 @@ def test_the_renewal_line_promises_a_reminder_only_before_its_day():
     renewal = date(2026, 12, 28)
     reminder = renewal - timedelta(days=28)
     assert "We will remind you on Monday 30 November 2026" in renewal_reminder_words(
-        renewal, reminder, date(2026, 11, 20))
+        renewal, reminder, date(2026, 11, 20)
+    )
     assert "remind" not in renewal_reminder_words(renewal, reminder, date(2026, 12, 10))
     assert "has passed" in renewal_reminder_words(renewal, reminder, date(2027, 1, 2))
 
@@ -159,17 +181,26 @@ def test_the_employer_cut_off_is_stated_with_its_time(app, signed_in_as, client)
 
 def test_a_missed_promise_is_missed_on_every_customer_page(app, sign_in):
     user, person = make_user("employer"), make_user("member")
-    made = services.submit_request("employer-support", subject="Export broken", body="Help",
-                                   requester=user, organisation=user.organisation).request
+    made = services.submit_request(
+        "employer-support",
+        subject="Export broken",
+        body="Help",
+        requester=user,
+        organisation=user.organisation,
+    ).request
     mine = services.submit_request("query", subject="Hello", body="Q", requester=person).request
     db.session.commit()
     with time_machine.travel(made.response_due_at + timedelta(days=7), tick=False):
         employer, member = app.test_client(), app.test_client()
         sign_in(employer, user)
         sign_in(member, person)
-        for client, url in [(employer, "/employer/"), (employer, "/employer/requests"),
-                            (employer, f"/employer/requests/{made.reference}"),
-                            (member, "/member/"), (member, f"/member/requests/{mine.reference}")]:
+        for client, url in [
+            (employer, "/employer/"),
+            (employer, "/employer/requests"),
+            (employer, f"/employer/requests/{made.reference}"),
+            (member, "/member/"),
+            (member, f"/member/requests/{mine.reference}"),
+        ]:
             page = client.get(url).get_data(as_text=True)
             assert "we have missed that" in page, url
             assert "We are sorry." in page, url
@@ -207,15 +238,21 @@ def test_a_paused_resolution_date_is_shown_on_hold_since_when(signed_in_as):
 def test_invisible_text_counts_as_empty(signed_in_as, text):
     assert strip_text(text) == ""
     client, _user = signed_in_as("member")
-    page = client.post("/member/requests/new/question",
-                       data={"subject": text, "body": text}).get_data(as_text=True)
+    page = client.post(
+        "/member/requests/new/question", data={"subject": text, "body": text}
+    ).get_data(as_text=True)
     assert "Enter a subject." in page and "Enter your question." in page
 
 
 def test_the_export_keeps_file_names_with_their_extensions(signed_in_as):
     client, person = signed_in_as("member")
-    services.submit_request("query", subject="Receipt", body="Attached", requester=person,
-                            uploads=[files.check_upload("My receipt.pdf", PDF)])
+    services.submit_request(
+        "query",
+        subject="Receipt",
+        body="Attached",
+        requester=person,
+        uploads=[files.check_upload("My receipt.pdf", PDF)],
+    )
     db.session.commit()
     archive = zipfile.ZipFile(io.BytesIO(client.post("/account/my-data/").data))
     data = json.loads(archive.read("data.json"))
@@ -230,8 +267,13 @@ def test_the_export_keeps_file_names_with_their_extensions(signed_in_as):
 def test_organisation_and_centre_tags_change_when_staff_act(app):
     employer = make_user("employer")
     staff = make_user("staff")
-    made = services.submit_request("employer-support", subject="S", body="B", requester=employer,
-                                   organisation=employer.organisation).request
+    made = services.submit_request(
+        "employer-support",
+        subject="S",
+        body="B",
+        requester=employer,
+        organisation=employer.organisation,
+    ).request
     before = live.etag_of("o", employer.organisation_id)
     services.staff_reply(made, staff, "Answer")
     db.session.flush()
@@ -242,10 +284,16 @@ def test_organisation_and_centre_tags_change_when_staff_act(app):
     assert live.parse_key("c1.forged") is None
 
 
-@pytest.mark.parametrize(("role", "url"), [
-    ("employer", "/employer/"), ("employer", "/employer/requests"),
-    ("centre", "/centre/"), ("centre", "/centre/requests"), ("member", "/member/"),
-])
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        ("employer", "/employer/"),
+        ("employer", "/employer/requests"),
+        ("centre", "/centre/"),
+        ("centre", "/centre/requests"),
+        ("member", "/member/"),
+    ],
+)
 def test_customer_pages_carry_a_live_region(signed_in_as, role, url):
     client, _user = signed_in_as(role)
     page = client.get(url).get_data(as_text=True)
@@ -257,13 +305,16 @@ def test_a_callbacks_chosen_time_is_in_the_page_and_the_email(signed_in_as):
     from portal.notify.models import OutboxMessage
 
     client, person = signed_in_as("member")
-    response = client.post("/member/requests/new/callback", data={
-        "phone": "07700 900123", "preferred_time": "afternoon", "body": "About my renewal."})
+    response = client.post(
+        "/member/requests/new/callback",
+        data={"phone": "07700 900123", "preferred_time": "afternoon", "body": "About my renewal."},
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "You asked us to call in the afternoon (midday to 5pm)." in page
-    email = db.session.scalars(db.select(OutboxMessage).where(
-        OutboxMessage.to_address == person.email)).all()[-1]
+    email = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.to_address == person.email)
+    ).all()[-1]
     assert "You asked us to call in the afternoon" in email.body_text
 
 
@@ -272,11 +323,17 @@ def test_the_acknowledgement_gives_the_employer_cut_off_time(app):
 
     settings_services.set_office_hours(time(9), time(17), time(15))
     employer = make_user("employer")
-    services.submit_request("employer-support", subject="S", body="B", requester=employer,
-                            organisation=employer.organisation)
+    services.submit_request(
+        "employer-support",
+        subject="S",
+        body="B",
+        requester=employer,
+        organisation=employer.organisation,
+    )
     db.session.flush()
-    email = db.session.scalars(db.select(OutboxMessage).where(
-        OutboxMessage.to_address == employer.email)).all()[-1]
+    email = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.to_address == employer.email)
+    ).all()[-1]
     assert "at or after 3pm are answered the next working day" in email.body_text
 
 
@@ -285,11 +342,14 @@ def test_the_date_is_said_to_move_only_when_it_moved(signed_in_as):
 
     member, person = signed_in_as("member")
     staff = make_user("staff")
-    saturday, sunday = (datetime(2026, 11, 28, 10, tzinfo=UTC),
-                        datetime(2026, 11, 29, 10, tzinfo=UTC))
+    saturday, sunday = (
+        datetime(2026, 11, 28, 10, tzinfo=UTC),
+        datetime(2026, 11, 29, 10, tzinfo=UTC),
+    )
     with time_machine.travel(datetime(2026, 11, 26, 10, tzinfo=UTC), tick=False):
-        made = services.submit_request("complaint", subject="Late", body="B",
-                                       requester=person).request
+        made = services.submit_request(
+            "complaint", subject="Late", body="B", requester=person
+        ).request
         services.staff_reply(made, staff, "Sorry.", resolution_date=date(2026, 12, 31))
     with time_machine.travel(saturday, tick=False):
         services.wait_for_customer(made, staff, "Which order?")
