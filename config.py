@@ -161,6 +161,13 @@ class Config:
     INBOUND_ACK_LIMIT_PER_HOUR = _int("INBOUND_ACK_LIMIT_PER_HOUR", 3)
     # Domains our own Message-IDs use (comma-separated); empty means MAIL_DEFAULT_SENDER's.
     INBOUND_OWN_DOMAINS = os.environ.get("INBOUND_OWN_DOMAINS", "")
+    # The authserv-id(s) our own receiving mail server writes in Authentication-Results
+    # (comma separated). Only its verdict (DMARC pass, or aligned DKIM or SPF) makes a sender
+    # verified; unverified mail never joins a request or an account (portal/inbound/trust.py).
+    INBOUND_TRUSTED_AUTHSERV_ID = os.environ.get("INBOUND_TRUSTED_AUTHSERV_ID", "")
+    # Where replies about a request go, as a plus-address with the request's token
+    # (help+r12.<token>@...); empty means MAIL_DEFAULT_SENDER's address.
+    REPLY_TO_ADDRESS = os.environ.get("REPLY_TO_ADDRESS", "")
     # "package.module:factory" giving the RequestGateway, unless the app registers one.
     INBOUND_GATEWAY = os.environ.get(
         "INBOUND_GATEWAY", "portal.requests.inbound_gateway:PortalRequestGateway"
@@ -206,6 +213,7 @@ class TestingConfig(Config):
     CALENDAR_CACHE_SECONDS = 0  # tests check that a change applies at once
     PORTAL_BASE_URL = "http://localhost"
     INBOUND_MAILBOXES = ""  # a test names its own mailboxes; never the developer's
+    INBOUND_TRUSTED_AUTHSERV_ID = "mx.portal.test"  # tests/inbound/mail.py writes its verdicts
     REDIS_URL = ""
     RATELIMIT_STORAGE_URI = "memory://"
 

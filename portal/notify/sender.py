@@ -190,7 +190,7 @@ def build_message(message: OutboxMessage) -> Message:
             for item in (message.attachments or [])
         ],
     )
-    built.msgId = message_id_for(message.key)
+    built.msgId = message.message_id or message_id_for(message.key)
     return built
 
 
