@@ -82,6 +82,9 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (visitor, auth, member, employer, centre, staff, admin):
         app.register_blueprint(module.bp)
+    from portal.security.logs import learn_routes
+
+    learn_routes(app)  # now that every route is known: redact those carrying a token
 
 
 def register_errorhandlers(app: Flask) -> None:
