@@ -127,6 +127,13 @@ class Config:
     MAIL_RETRY_BASE_SECONDS = _int("MAIL_RETRY_BASE_SECONDS", 60)  # doubles each attempt
     MAIL_RETRY_MAX_SECONDS = _int("MAIL_RETRY_MAX_SECONDS", 6 * 3600)
 
+    # The text of a sent email is kept this many days (for checking what a customer was
+    # told), then removed by the purge-sent-mail job; who, what subject and when stay.
+    OUTBOX_BODY_RETENTION_DAYS = _int("OUTBOX_BODY_RETENTION_DAYS", 30)
+    # The admin mailbox shows whole email bodies only in development; elsewhere it shows
+    # them with every token link blanked, so an admin session cannot take over accounts.
+    MAILBOX_SHOWS_SECRETS = False
+
     # The worker (flask worker): one active scheduler across instances, the others standby.
     WORKER_POLL_SECONDS = _int("WORKER_POLL_SECONDS", 10)  # standby checks / leader renews
     WORKER_LEASE_SECONDS = _int("WORKER_LEASE_SECONDS", 45)  # lease row (SQLite) lifetime
@@ -195,6 +202,7 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = False  # the debugger is opt-in: FLASK_DEBUG=1
+    MAILBOX_SHOWS_SECRETS = True  # no mail is sent: the links are only readable here
 
     @classmethod
     def validate(cls) -> None:

@@ -31,6 +31,7 @@ from portal.extensions import db
 from portal.membership.news import recent_news, send_news, subscriber_counts
 from portal.notify.models import NEWS_TOPIC_LABELS, OUTBOX_STATUSES, NewsTopic, OutboxMessage
 from portal.notify.services import outbox_counts, outbox_page, retry_message
+from portal.security.logs import redact
 from portal.settings import services as settings_services
 from portal.settings.models import CalendarDay
 from portal.templating import london_date
@@ -74,7 +75,11 @@ def mailbox():
 @bp.route("/mail/<int:message_id>")
 def mail_message(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    return render_template("admin/mail_message.html", message=message)
+    body, headers = message.body_text or "", dict(message.headers or {})
+    if not current_app.config.get("MAILBOX_SHOWS_SECRETS"):
+        # Outside development no live link is shown (issue #14).
+        body, headers = redact(body), {k: redact(v) for k, v in headers.items()}
+    return render_template("admin/mail_message.html", message=message, body=body, headers=headers)
 
 
 @bp.post("/mail/<int:message_id>/retry")

@@ -34,6 +34,12 @@ def _poll_inbound(now: datetime) -> str:
     return poll_mailboxes(now)
 
 
+def _purge_sent_bodies(now: datetime) -> str:
+    from portal.notify.services import purge_sent_bodies
+
+    return purge_sent_bodies(now)
+
+
 def every(
     *, seconds: int = 0, minutes: int = 0, hours: int = 0, setting: str | None = None
 ) -> TriggerFactory:
@@ -104,6 +110,13 @@ JOBS: dict[str, Job] = {
             certificates,
             daily(hour=8),
             "Digest of certificates near or past their dispatch date",
+            run_at_startup=True,
+        ),
+        Job(
+            "purge-sent-mail",
+            _purge_sent_bodies,
+            daily(hour=3),
+            "Remove the text of emails sent longer ago than the retention period",
             run_at_startup=True,
         ),
         Job(

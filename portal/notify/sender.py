@@ -39,6 +39,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.notify.models import OutboxMessage, OutboxStatus
 from portal.notify.services import message_failed, message_id_for
+from portal.security.logs import redact
 
 log = logging.getLogger("portal.mail")
 
@@ -227,6 +228,11 @@ def _smtp_code(exc: BaseException) -> int | None:
 
 
 def _mark_sent(message: OutboxMessage) -> None:
+    # Once it has gone, the copy we keep must not work as a key (issue #14): the links
+    # carrying a token (reset, verify, private request links, unsubscribe) are blanked.
+    message.body_text = redact(message.body_text or "")
+    message.body_html = redact(message.body_html or "")
+    message.headers = {name: redact(value) for name, value in (message.headers or {}).items()}
     message.status = OutboxStatus.SENT.value
     message.sent_at = utcnow()
     message.lease_expires_at = None

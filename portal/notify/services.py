@@ -232,6 +232,31 @@ def message_id_for(key: str) -> str:
     return f"<{_mac('message-id', key, 40)}@{domain}>"
 
 
+BODY_PURGED = "[This email's text was removed after the retention period.]"
+
+
+def purge_sent_bodies(now) -> str:
+    """Remove the text of emails sent more than ``OUTBOX_BODY_RETENTION_DAYS`` ago (issue
+    #14): who was sent what, and when, stays; what it said, and any link in it, goes.
+    Idempotent: a body already removed is not touched again."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    days = int(current_app.config.get("OUTBOX_BODY_RETENTION_DAYS", 30))
+    done = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENT.value,
+            OutboxMessage.sent_at < now - timedelta(days=days),
+            OutboxMessage.body_text != BODY_PURGED,
+        )
+        .values(body_text=BODY_PURGED, body_html="", attachments=[])
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return f"removed the text of {done} emails sent over {days} days ago"
+
+
 def retry_message(message: OutboxMessage) -> bool:
     """Put a failed message back in the queue for the sender's next run (admin action).
 
