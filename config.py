@@ -247,11 +247,45 @@ class ProductionConfig(Config):
             )
         if len(os.environ["SECRET_KEY"]) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+        cls.PORTAL_BASE_URL, cls.TRUSTED_HOSTS = _public_address()
         # Read now rather than at import, so the values checked are the values used.
         cls.SECRET_KEY = os.environ["SECRET_KEY"]
         cls.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
         cls.REDIS_URL = os.environ.get("REDIS_URL", "")
         cls.RATELIMIT_STORAGE_URI = cls.REDIS_URL or "memory://"
+
+
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def _public_address() -> tuple[str, list[str]]:
+    """PORTAL_BASE_URL and TRUSTED_HOSTS as production needs them (issue #14).
+
+    Emails are built outside any request, so their links come from PORTAL_BASE_URL: without
+    it they would point at a development address. It must be ``https://`` (plain http only
+    on this machine's loopback, for a load bench). Without a list of host names the portal
+    would answer to any ``Host`` header; the base URL's host must be one of them.
+    """
+    from urllib.parse import urlsplit
+
+    base = os.environ.get("PORTAL_BASE_URL", "").strip().rstrip("/")
+    hosts = _list("TRUSTED_HOSTS")
+    parts = urlsplit(base)
+    if not base or not parts.hostname:
+        raise ConfigError("Production needs PORTAL_BASE_URL, the portal's public https:// address.")
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in _LOOPBACK):
+        raise ConfigError(f"PORTAL_BASE_URL must start with https:// in production, not {base!r}.")
+    if not hosts:
+        raise ConfigError(
+            "Production needs TRUSTED_HOSTS, the host names the portal answers to "
+            "(comma separated); requests for any other host get 400."
+        )
+    if parts.hostname not in hosts:
+        raise ConfigError(
+            f"PORTAL_BASE_URL's host {parts.hostname!r} is not in TRUSTED_HOSTS "
+            f"({', '.join(hosts)})."
+        )
+    return base, hosts
 
 
 CONFIGS: dict[str, type[Config]] = {
