@@ -62,6 +62,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    from portal.accounts.passwords import prepare_dummy_hash
+
+    prepare_dummy_hash(app)
+
 
 def register_transactions(app: Flask) -> None:
     from portal.transactions import register
