@@ -31,6 +31,7 @@ from portal.extensions import db
 from portal.membership.news import recent_news, send_news, subscriber_counts
 from portal.notify.models import NEWS_TOPIC_LABELS, OUTBOX_STATUSES, NewsTopic, OutboxMessage
 from portal.notify.services import outbox_counts, outbox_page, retry_message
+from portal.security.inputs import MAX_QUERY_INT, query_int
 from portal.security.logs import redact
 from portal.settings import services as settings_services
 from portal.settings.models import CalendarDay
@@ -54,9 +55,9 @@ def dashboard():
 def mailbox():
     """Every email the portal has queued, newest first: the development mailbox, and where
     failed deliveries show with their error and a Retry button."""
-    page = request.args.get("page", 1, type=int)
+    page = query_int("page", 1, low=-MAX_QUERY_INT)
     status = request.args.get("status", "")
-    if page < 1 or (status and status not in OUTBOX_STATUSES):
+    if page < 1 or page > 100_000 or (status and status not in OUTBOX_STATUSES):
         abort(404)
     messages, total = outbox_page(status, page, PAGE_SIZE)
     return render_template(
