@@ -94,6 +94,10 @@ class Config:
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "30 per minute")
     EMAIL_RATE_LIMIT = os.environ.get("EMAIL_RATE_LIMIT", "10 per hour")  # forgot, register
     SIGN_IN_THROTTLE_ENABLED = True
+    # The public contact forms email whatever address is typed (issue #14): limited per
+    # client address and, separately, per address emailed.
+    CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5 per minute;20 per hour")
+    CONTACT_RECIPIENT_RATE_LIMIT = os.environ.get("CONTACT_RECIPIENT_RATE_LIMIT", "5 per hour")
 
     # Behind a reverse proxy, set these to the number of proxies that set each header, so
     # request.remote_addr (throttling, audit) and the scheme are the client's. Leave them 0
