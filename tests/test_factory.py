@@ -58,7 +58,7 @@ def test_templates_and_static_live_at_the_top_level(app):
     assert Path(app.static_folder) == root / "static"
 
 
-@pytest.mark.asvs(chapter="V13")
+@pytest.mark.asvs(chapter="V16")
 @pytest.mark.parametrize(
     ("base_url", "hosts", "message"),
     [

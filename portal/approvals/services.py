@@ -349,6 +349,7 @@ def register_centre_applicant(
     email = normalise_email(email)
     existing = find_user_by_email(email)
     if existing is not None:
+        hash_password(password)  # the same work as a new account: timing tells nothing
         tell_already_registered(existing)
         return existing
     organisation = Organisation(

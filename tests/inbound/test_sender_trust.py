@@ -21,7 +21,7 @@ from portal.requests.models import ServiceRequest
 from tests.factories import make_user
 from tests.inbound.mail import TRUSTED_SERVER, build
 
-pytestmark = pytest.mark.asvs(chapter="V16")
+pytestmark = pytest.mark.asvs(chapter="V6")
 
 TUESDAY_1030 = datetime(2025, 11, 25, 10, 30, tzinfo=UTC)
 BOX = Mailbox(
