@@ -101,6 +101,10 @@ class Config:
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "30 per minute")
     EMAIL_RATE_LIMIT = os.environ.get("EMAIL_RATE_LIMIT", "10 per hour")  # forgot, register
     SIGN_IN_THROTTLE_ENABLED = True
+    # The public contact forms email whatever address is typed (issue #14): limited per
+    # client address and, separately, per address emailed.
+    CONTACT_RATE_LIMIT = os.environ.get("CONTACT_RATE_LIMIT", "5 per minute;20 per hour")
+    CONTACT_RECIPIENT_RATE_LIMIT = os.environ.get("CONTACT_RECIPIENT_RATE_LIMIT", "5 per hour")
 
     # Behind a reverse proxy, set these to the number of proxies that set each header, so
     # request.remote_addr (throttling, audit) and the scheme are the client's. Leave them 0
@@ -133,6 +137,13 @@ class Config:
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
     MAIL_RETRY_BASE_SECONDS = _int("MAIL_RETRY_BASE_SECONDS", 60)  # doubles each attempt
     MAIL_RETRY_MAX_SECONDS = _int("MAIL_RETRY_MAX_SECONDS", 6 * 3600)
+
+    # The text of a sent email is kept this many days (for checking what a customer was
+    # told), then removed by the purge-sent-mail job; who, what subject and when stay.
+    OUTBOX_BODY_RETENTION_DAYS = _int("OUTBOX_BODY_RETENTION_DAYS", 30)
+    # The admin mailbox shows whole email bodies only in development; elsewhere it shows
+    # them with every token link blanked, so an admin session cannot take over accounts.
+    MAILBOX_SHOWS_SECRETS = False
 
     # The worker (flask worker): one active scheduler across instances, the others standby.
     WORKER_POLL_SECONDS = _int("WORKER_POLL_SECONDS", 10)  # standby checks / leader renews
@@ -168,6 +179,13 @@ class Config:
     INBOUND_ACK_LIMIT_PER_HOUR = _int("INBOUND_ACK_LIMIT_PER_HOUR", 3)
     # Domains our own Message-IDs use (comma-separated); empty means MAIL_DEFAULT_SENDER's.
     INBOUND_OWN_DOMAINS = os.environ.get("INBOUND_OWN_DOMAINS", "")
+    # The authserv-id(s) our own receiving mail server writes in Authentication-Results
+    # (comma separated). Only its verdict (DMARC pass, or aligned DKIM or SPF) makes a sender
+    # verified; unverified mail never joins a request or an account (portal/inbound/trust.py).
+    INBOUND_TRUSTED_AUTHSERV_ID = os.environ.get("INBOUND_TRUSTED_AUTHSERV_ID", "")
+    # Where replies about a request go, as a plus-address with the request's token
+    # (help+r12.<token>@...); empty means MAIL_DEFAULT_SENDER's address.
+    REPLY_TO_ADDRESS = os.environ.get("REPLY_TO_ADDRESS", "")
     # "package.module:factory" giving the RequestGateway, unless the app registers one.
     INBOUND_GATEWAY = os.environ.get(
         "INBOUND_GATEWAY", "portal.requests.inbound_gateway:PortalRequestGateway"
@@ -210,6 +228,7 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = False  # the debugger is opt-in: FLASK_DEBUG=1
+    MAILBOX_SHOWS_SECRETS = True  # no mail is sent: the links are only readable here
 
     @classmethod
     def validate(cls) -> None:
@@ -228,6 +247,7 @@ class TestingConfig(Config):
     CALENDAR_CACHE_SECONDS = 0  # tests check that a change applies at once
     PORTAL_BASE_URL = "http://localhost"
     INBOUND_MAILBOXES = ""  # a test names its own mailboxes; never the developer's
+    INBOUND_TRUSTED_AUTHSERV_ID = "mx.portal.test"  # tests/inbound/mail.py writes its verdicts
     REDIS_URL = ""
     RATELIMIT_STORAGE_URI = "memory://"
 
@@ -254,11 +274,45 @@ class ProductionConfig(Config):
             )
         if len(os.environ["SECRET_KEY"]) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+        cls.PORTAL_BASE_URL, cls.TRUSTED_HOSTS = _public_address()
         # Read now rather than at import, so the values checked are the values used.
         cls.SECRET_KEY = os.environ["SECRET_KEY"]
         cls.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
         cls.REDIS_URL = os.environ.get("REDIS_URL", "")
         cls.RATELIMIT_STORAGE_URI = cls.REDIS_URL or "memory://"
+
+
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def _public_address() -> tuple[str, list[str]]:
+    """PORTAL_BASE_URL and TRUSTED_HOSTS as production needs them (issue #14).
+
+    Emails are built outside any request, so their links come from PORTAL_BASE_URL: without
+    it they would point at a development address. It must be ``https://`` (plain http only
+    on this machine's loopback, for a load bench). Without a list of host names the portal
+    would answer to any ``Host`` header; the base URL's host must be one of them.
+    """
+    from urllib.parse import urlsplit
+
+    base = os.environ.get("PORTAL_BASE_URL", "").strip().rstrip("/")
+    hosts = _list("TRUSTED_HOSTS")
+    parts = urlsplit(base)
+    if not base or not parts.hostname:
+        raise ConfigError("Production needs PORTAL_BASE_URL, the portal's public https:// address.")
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in _LOOPBACK):
+        raise ConfigError(f"PORTAL_BASE_URL must start with https:// in production, not {base!r}.")
+    if not hosts:
+        raise ConfigError(
+            "Production needs TRUSTED_HOSTS, the host names the portal answers to "
+            "(comma separated); requests for any other host get 400."
+        )
+    if parts.hostname not in hosts:
+        raise ConfigError(
+            f"PORTAL_BASE_URL's host {parts.hostname!r} is not in TRUSTED_HOSTS "
+            f"({', '.join(hosts)})."
+        )
+    return base, hosts
 
 
 CONFIGS: dict[str, type[Config]] = {

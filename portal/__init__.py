@@ -62,6 +62,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    from portal.accounts.passwords import prepare_dummy_hash
+
+    prepare_dummy_hash(app)
+
 
 def register_transactions(app: Flask) -> None:
     from portal.transactions import register
@@ -82,6 +86,9 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (visitor, auth, member, employer, centre, staff, admin, payments):
         app.register_blueprint(module.bp)
+    from portal.security.logs import learn_routes
+
+    learn_routes(app)  # now that every route is known: redact those carrying a token
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import Enum
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -98,3 +100,28 @@ def _sqlite_begin_before_savepoint(connection, name):
         return
     if not connection.connection.dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """Whether the database refused a row for repeating a unique value (SQLite: "UNIQUE
+    constraint failed"; PostgreSQL: "duplicate key value violates unique constraint")."""
+    return "unique" in str(exc.orig).lower()
+
+
+@contextmanager
+def unique_or(session, error: Exception) -> Iterator[None]:
+    """Save a unique value (an email, a reference, a learner's record) inside a SAVEPOINT.
+
+    A form checks first that nobody has the value, but two people saving the same one at the
+    same moment both pass that check; the database's unique constraint then refuses the
+    second. Here that refusal undoes only the savepoint and becomes ``error`` (the domain
+    error whose message the form shows, "already exists"), instead of an error page
+    (issue #14). The block must flush: a value first sent at commit is too late to catch.
+    """
+    try:
+        with session.begin_nested():
+            yield
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise error from exc

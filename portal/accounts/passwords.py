@@ -23,13 +23,27 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+@lru_cache(maxsize=8)
+def _dummy_hash(time_cost: int, memory_cost: int) -> str:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost).hash(_DUMMY_PASSWORD)
+
+
+def prepare_dummy_hash(app) -> None:
+    """Make the decoy hash once, at start-up (issue #14): made on demand, an unknown address
+    paid for a hash *and* a verification, twice a known address's work, and the difference
+    told which addresses have accounts."""
+    _dummy_hash(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Check a password; with no hash, spend the same effort and return False."""
+    """Check a password; with no hash, spend the same effort (one verification against a
+    decoy hash of the same cost) and return False."""
     hasher = _hasher()
     if password_hash is None:
+        decoy = _dummy_hash(hasher.time_cost, hasher.memory_cost)
         try:
-            hasher.verify(hasher.hash(_DUMMY_PASSWORD), password)
-        except VerificationError:
+            hasher.verify(decoy, password)
+        except (VerificationError, InvalidHashError):
             pass
         return False
     try:

@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, or_, select
 
 from portal.accounts.models import Organisation, OrgKind, Role, User
 from portal.accounts.passwords import hash_password
+from portal.database import unique_or
 from portal.extensions import db
 from portal.notify.services import queue_email
 from portal.urls import external_url
@@ -85,8 +86,10 @@ def create_staff_user(full_name: str, email: str, role: str, job_title: str = ""
         phone=phone.strip(),
         password_hash=hash_password(secrets.token_urlsafe(32)),
     )
-    db.session.add(user)
-    db.session.flush()
+    taken = AccountError("Someone already has an account with this email address.")
+    with unique_or(db.session, taken):
+        db.session.add(user)
+        db.session.flush()
     token, record = _issue_token(user, "reset", timedelta(hours=WELCOME_LINK_HOURS))
     queue_email(
         f"welcome:{record.id}",
@@ -246,17 +249,18 @@ def save_organisation(org: Organisation | None, *, kind: str, name: str, referen
             raise AccountError("Choose a support contact before a deputy.")
     else:
         support_contact = deputy_contact = None
-    if org is None:
-        org = Organisation(kind=kind)
-        db.session.add(org)
-    elif org.kind != kind:
+    if org is not None and org.kind != kind:
         raise AccountError("An organisation's kind cannot change.")
-    org.name = name.strip()
-    org.reference = reference
-    org.address = address.strip()
-    org.phone = phone.strip()
-    org.is_approved = bool(is_approved)
-    org.support_contact = support_contact
-    org.deputy_contact = deputy_contact
-    db.session.flush()
+    with unique_or(db.session, AccountError("Another organisation already has this reference.")):
+        if org is None:
+            org = Organisation(kind=kind)
+            db.session.add(org)
+        org.name = name.strip()
+        org.reference = reference
+        org.address = address.strip()
+        org.phone = phone.strip()
+        org.is_approved = bool(is_approved)
+        org.support_contact = support_contact
+        org.deputy_contact = deputy_contact
+        db.session.flush()
     return org

@@ -17,7 +17,7 @@ import time
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 
 from portal.accounts.models import RecoveryCode, TwoFactor, User
 from portal.accounts.passwords import hash_password, verify_password
@@ -116,11 +116,30 @@ def verify(user: User, code: str) -> str | None:
         return None
     step = _matching_step(row.secret, code, row.last_step, time.time())
     if step is not None:
-        row.last_step = step
-        return "totp"
+        return "totp" if _claim_step(user, step) else None
     if use_recovery_code(user, code):
         return "recovery"
     return None
+
+
+def _claim_step(user: User, step: int) -> bool:
+    """Record ``step`` as used, if no code of it (or later) was accepted meanwhile.
+
+    One conditional UPDATE: of several sign-ins sending the same code at the same moment,
+    each having read the same ``last_step``, exactly one changes the row; the others wait
+    on its lock (row lock on PostgreSQL, write lock on SQLite), then match nothing and are
+    refused (ASVS V6.5.1, issue #14)."""
+    claimed = db.session.execute(
+        update(TwoFactor)
+        .where(
+            TwoFactor.user_id == user.id,
+            or_(TwoFactor.last_step.is_(None), TwoFactor.last_step < step),
+        )
+        .values(last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(settings_for(user), ["last_step"])
+    return claimed == 1
 
 
 def new_recovery_codes(user: User) -> list[str]:
@@ -154,8 +173,17 @@ def use_recovery_code(user: User, code: str) -> bool:
     ).all()
     for row in unused:
         if verify_password(row.code_hash, raw):
-            row.used_at = utcnow()
-            return True
+            # Conditional, like a TOTP step: of two sign-ins sending this code at once, only
+            # the one whose UPDATE changes the row is let in (issue #14).
+            return (
+                db.session.execute(
+                    update(RecoveryCode)
+                    .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
+                    .values(used_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                == 1
+            )
     return False
 
 

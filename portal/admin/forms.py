@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal.accounts.forms import EmailAddress, strip_text
 from portal.accounts.models import ROLE_LABELS, Role
 from portal.notify.models import NEWS_TOPIC_LABELS
+from portal.security.inputs import MAX_QUERY_INT, bounded_day, query_int
 
 CALENDAR_KINDS = [
     ("closure", "Office closure (a working day we are closed)"),
@@ -324,9 +325,10 @@ def _cut(length: int):
 
 def _day(value: str) -> date | None:
     try:
-        return datetime.strptime(value, "%Y-%m-%d").date() if value else None  # noqa: DTZ007
+        day = datetime.strptime(value, "%Y-%m-%d").date() if value else None  # noqa: DTZ007
     except ValueError:
         return None
+    return bounded_day(day)  # 9999-12-31 would overflow "the day after" (issue #14)
 
 
 class AuditSearchForm(FlaskForm):
@@ -344,7 +346,7 @@ class AuditSearchForm(FlaskForm):
 
     def page_number(self) -> int:
         """The page asked for; 404 outside 1 to 10,000."""
-        page = request.args.get("page", 1, type=int)
+        page = query_int("page", 1, low=-MAX_QUERY_INT)
         if page < 1 or page > 10_000:
             abort(404)
         return page

@@ -32,6 +32,8 @@ from portal.extensions import db
 from portal.membership.news import recent_news, send_news, subscriber_counts
 from portal.notify.models import NEWS_TOPIC_LABELS, OUTBOX_STATUSES, NewsTopic, OutboxMessage
 from portal.notify.services import outbox_counts, outbox_page, retry_message
+from portal.security.inputs import MAX_QUERY_INT, query_int
+from portal.security.logs import redact
 from portal.settings import services as settings_services
 from portal.settings.models import CalendarDay
 from portal.templating import london_date
@@ -54,9 +56,9 @@ def dashboard():
 def mailbox():
     """Every email the portal has queued, newest first: the development mailbox, and where
     failed deliveries show with their error and a Retry button."""
-    page = request.args.get("page", 1, type=int)
+    page = query_int("page", 1, low=-MAX_QUERY_INT)
     status = request.args.get("status", "")
-    if page < 1 or (status and status not in OUTBOX_STATUSES):
+    if page < 1 or page > 100_000 or (status and status not in OUTBOX_STATUSES):
         abort(404)
     messages, total = outbox_page(status, page, PAGE_SIZE)
     return render_template(
@@ -75,7 +77,11 @@ def mailbox():
 @bp.route("/mail/<int:message_id>")
 def mail_message(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    return render_template("admin/mail_message.html", message=message)
+    body, headers = message.body_text or "", dict(message.headers or {})
+    if not current_app.config.get("MAILBOX_SHOWS_SECRETS"):
+        # Outside development no live link is shown (issue #14).
+        body, headers = redact(body), {k: redact(v) for k, v in headers.items()}
+    return render_template("admin/mail_message.html", message=message, body=body, headers=headers)
 
 
 @bp.post("/mail/<int:message_id>/retry")

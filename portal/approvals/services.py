@@ -31,7 +31,7 @@ from portal.approvals.models import (
     centre_qualification,
 )
 from portal.approvals.steps import STEP_FIELDS, STEP_TITLES, step_problems
-from portal.database import utcnow
+from portal.database import unique_or, utcnow
 from portal.extensions import db
 from portal.notify.services import queue_email
 from portal.settings.services import current_policy, get_calendar, promises_for
@@ -349,6 +349,7 @@ def register_centre_applicant(
     email = normalise_email(email)
     existing = find_user_by_email(email)
     if existing is not None:
+        hash_password(password)  # the same work as a new account: timing tells nothing
         tell_already_registered(existing)
         return existing
     organisation = Organisation(
@@ -361,7 +362,16 @@ def register_centre_applicant(
         role=Role.CENTRE.value,
         organisation=organisation,
     )
-    db.session.add_all([organisation, user])
-    db.session.flush()
+    try:
+        with unique_or(db.session, CentreError("registered at the same moment")):
+            db.session.add_all([organisation, user])
+            db.session.flush()
+    except CentreError:
+        # Registered by another request at this very moment: answer as for any address
+        # with an account (issue #14).
+        existing = find_user_by_email(email)
+        if existing is not None:
+            tell_already_registered(existing)
+        return existing
     send_verification(user)
     return user

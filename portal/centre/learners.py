@@ -27,6 +27,7 @@ from portal.clock import london_today
 from portal.database import utcnow
 from portal.extensions import db
 from portal.security import policy
+from portal.security.inputs import query_int
 
 #: How many rejected rows an upload report lists in full.
 REPORT_LIMIT = 1000
@@ -78,7 +79,7 @@ def learners():
     """The tracker: each learner's certificate, due and posting dates and arrival window."""
     organisation = _approved_organisation()
     form, filters = _filters(organisation)
-    after = request.args.get("after", type=int)
+    after = query_int("after")
     now = utcnow()
     rows, next_after, total = tracker.tracker_page(organisation.id, filters, now, after)
     return render_template(

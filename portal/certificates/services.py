@@ -21,7 +21,7 @@ from portal.approvals.models import Qualification, centre_qualification
 from portal.approvals.services import CentreError
 from portal.certificates.models import AWAITING_DISPATCH, CertificateStatus, Completion
 from portal.clock import london_today
-from portal.database import utcnow
+from portal.database import unique_or, utcnow
 from portal.extensions import db
 from portal.settings.services import current_policy, get_calendar, promises_for
 
@@ -132,10 +132,11 @@ def record_completion(
             Completion.completed_on == completed_on,
         )
     )
+    already = CentreError(
+        "You have already recorded this learner for this qualification on that date."
+    )
     if duplicate is not None:
-        raise CentreError(
-            "You have already recorded this learner for this qualification on that date."
-        )
+        raise already
     completion = Completion(
         organisation_id=organisation.id,
         qualification_id=qualification_id,
@@ -146,8 +147,9 @@ def record_completion(
         recorded_by_id=user.id,
         source="form",
     )
-    db.session.add(completion)
-    db.session.flush()
+    with unique_or(db.session, already):  # the same learner sent twice at once (issue #14)
+        db.session.add(completion)
+        db.session.flush()
     return completion
 
 

@@ -73,9 +73,11 @@ class RequestGateway(Protocol):
         clock_started_at: datetime,
         attachments: Sequence[Attachment],
         notes: Sequence[str],
+        is_sender_verified: bool = False,
     ) -> CreatedRequest:
         """Open a request on the ``email`` channel for the sender (matched to an existing
-        person by address, or recorded as a new contact). ``received_at`` is the message's
+        person by address only when ``is_sender_verified``, otherwise recorded as a new
+        contact marked "sender not verified" for staff, issue #14). ``received_at`` is the message's
         arrival; ``clock_started_at`` is the CHARTER §2 start computed from it. ``notes`` are
         for staff (attachments not kept, threading decisions)."""
 

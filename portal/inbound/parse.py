@@ -64,6 +64,10 @@ class ParsedMessage:
     body_from_html: bool
     attachments: tuple[RawAttachment, ...]
     automatic: str | None  # why the message counts as automatic mail, or None
+    # The receiving servers' verdicts, top first (see .trust), and every address it was
+    # delivered to (a plus-address of ours carries a request's reply token).
+    authentication_results: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
 
     @property
     def replied_to(self) -> tuple[str, ...]:
@@ -198,6 +202,18 @@ def _sender(msg: EmailMessage) -> tuple[str, str]:
     )
 
 
+_RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
+
+
+def _recipients(msg: EmailMessage) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for name in _RECIPIENT_HEADERS:
+        for value in msg.get_all(name) or []:
+            for address in _ADDRESS.findall(str(value))[:50]:
+                found.setdefault(address.lower(), None)
+    return tuple(found)
+
+
 def parse_message(raw: bytes, received_at: datetime) -> ParsedMessage:
     """Read a raw RFC 5322 message received at ``received_at`` (its IMAP INTERNALDATE).
 
@@ -238,6 +254,10 @@ def parse_message(raw: bytes, received_at: datetime) -> ParsedMessage:
             else:
                 html.append(_decoded_text(part))
         automatic = automatic_reason(msg, sender_email)
+        authentication_results = tuple(
+            clean_text(str(v), 2000) for v in msg.get_all("Authentication-Results") or []
+        )
+        recipients = _recipients(msg)
     except UnreadableMessage:
         raise
     except Exception as exc:  # noqa: BLE001 - the email library on hostile input
@@ -261,4 +281,6 @@ def parse_message(raw: bytes, received_at: datetime) -> ParsedMessage:
         body_from_html=from_html,
         attachments=tuple(attachments),
         automatic=automatic,
+        authentication_results=authentication_results,
+        recipients=recipients,
     )

@@ -27,6 +27,7 @@ from .mailboxes import Mailbox
 from .models import InboundMessage, InboundStatus
 from .parse import ParsedMessage, clean_text
 from .threads import find_thread
+from .trust import sender_verdict, trusted_ids
 
 ACK_WINDOW = timedelta(hours=1)
 
@@ -178,8 +179,16 @@ def take_message(
         row.reason = "It came from one of our own addresses, so it was not made a request."
         return Outcome(row.status)
 
+    verdict = sender_verdict(
+        parsed.authentication_results,
+        parsed.sender_email,
+        trusted_ids(current_app.config.get("INBOUND_TRUSTED_AUTHSERV_ID")),
+    )
     attachments, notes = _check_attachments(parsed)
-    thread, thread_notes = find_thread(parsed, gateway, own_domains())
+    notes.insert(0, verdict.note)  # staff see it on every inbound event (issue #14)
+    thread, thread_notes = find_thread(
+        parsed, gateway, own_domains(), is_verified=verdict.is_verified
+    )
     notes.extend(thread_notes)
     body = parsed.body
     if parsed.body_from_html:
@@ -222,6 +231,7 @@ def take_message(
         clock_started_at=start.started_at,
         attachments=attachments,
         notes=notes,
+        is_sender_verified=verdict.is_verified,
     )
     row.request_id = created.id
     row.clock_started_at = start.started_at

@@ -1,16 +1,16 @@
-"""Which request a reply belongs to (issue #10).
+"""Which request a reply belongs to (issues #10 and #14).
 
-A reply is recognised by the Message-IDs it answers (``In-Reply-To`` and ``References``) or
-by a request reference in its subject. Message-IDs are matched against:
+A reply joins a request only by a token of ours that nobody can guess:
 
-* emails we sent: :func:`request_reference_from_message_id` reads a reference embedded in
-  one of our own Message-IDs (``<Q-2026-000123.reply-7@portal.example>``); Message-IDs the
-  outbox derives by hashing its key are matched by the gateway instead;
-* emails we received: every inbound message's Message-ID is stored with its request.
+* the request's own reply address (``help+r123.<HMAC>@portal.example``), which every email
+  about a request gives as its Reply-To (:func:`portal.notify.services.reply_address`);
+* the Message-ID of an email we sent about it, named in ``In-Reply-To`` or ``References``
+  (an HMAC of the outbox key, :func:`portal.notify.services.message_id_for`).
 
-Only the request's own contact may add to it by email: anyone can type a reference into a
-subject, and a stranger's message must not land on someone else's case (or resume it). Such
-a message opens a new request, with a note for staff.
+And only when the receiving server verified the sender (:mod:`.trust`) and the sender is the
+request's own contact. A reference (``Q-2026-000123``) in a subject or in someone else's
+Message-ID is a number anyone can type or guess: it opens a new request, with a note for staff
+naming the request it points at.
 """
 
 from __future__ import annotations
@@ -19,12 +19,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from portal.extensions import db
+from portal.notify.services import request_id_for_reply_address
 
 from .gateway import RequestGateway, RequestHandle
-from .models import InboundMessage
 from .parse import ParsedMessage
 
 #: A request reference: kind letter, year, six-digit number (``Q-2026-000123``).
@@ -62,43 +59,56 @@ class Thread:
     how: str  # for staff: "its subject mentions Q-2026-000123"
 
 
-def _earlier_inbound(message_id: str) -> int | None:
-    return db.session.scalar(
-        select(InboundMessage.request_id)
-        .where(InboundMessage.message_id == message_id, InboundMessage.request_id.is_not(None))
-        .limit(1)
-    )
-
-
-def _candidates(parsed: ParsedMessage, gateway: RequestGateway, own_domains: Iterable[str]):
-    """Requests the message points at, most precise first, with how it points at them."""
-    for mid in parsed.replied_to:
-        reference = request_reference_from_message_id(mid, own_domains)
-        if reference:
-            yield gateway.find_by_reference(reference), f"it replies to our email about {reference}"
-        yield gateway.find_by_outbound_message_id(mid), "it replies to an email we sent"
-        request_id = _earlier_inbound(mid)
+def _candidates(parsed: ParsedMessage, gateway: RequestGateway):
+    """Requests the message carries a token of ours for, with how it carries it."""
+    for address in parsed.recipients:
+        request_id = request_id_for_reply_address(address)
         if request_id is not None:
-            yield gateway.get(request_id), "it follows an earlier email of theirs"
-    for reference in references_in_subject(parsed.subject):
-        yield gateway.find_by_reference(reference), f"its subject mentions {reference}"
+            yield gateway.get(request_id), "it was sent to that request's reply address"
+    for mid in parsed.replied_to:
+        yield gateway.find_by_outbound_message_id(mid), "it replies to an email we sent"
+
+
+def _mentions(parsed: ParsedMessage, own_domains: Iterable[str]) -> list[str]:
+    found = [
+        r for mid in parsed.replied_to if (r := request_reference_from_message_id(mid, own_domains))
+    ]
+    return list(dict.fromkeys([*found, *references_in_subject(parsed.subject)]))
 
 
 def find_thread(
-    parsed: ParsedMessage, gateway: RequestGateway, own_domains: Iterable[str] = ()
+    parsed: ParsedMessage,
+    gateway: RequestGateway,
+    own_domains: Iterable[str] = (),
+    *,
+    is_verified: bool = False,
 ) -> tuple[Thread | None, list[str]]:
     """The request this message continues, if any, and notes for staff about requests it
-    pointed at but may not join (another person's request)."""
+    pointed at but may not join (unverified sender, another person's request, or only a
+    reference)."""
     notes: list[str] = []
     refused: set[int] = set()
-    for handle, how in _candidates(parsed, gateway, own_domains):
+    for handle, how in _candidates(parsed, gateway):
         if handle is None or handle.id in refused:
             continue
-        if handle.contact_email.strip().lower() == parsed.sender_email.lower():
-            return Thread(handle, how), notes
         refused.add(handle.id)
-        notes.append(
-            f"This email points at {handle.reference} ({how}), but it came from a different "
-            "address than that request's, so it was not added to it."
-        )
+        if not is_verified:
+            notes.append(
+                f"This email points at {handle.reference} ({how}), but its sender could not "
+                "be verified, so it was not added to it."
+            )
+        elif handle.contact_email.strip().lower() == parsed.sender_email.lower():
+            return Thread(handle, how), notes
+        else:
+            notes.append(
+                f"This email points at {handle.reference} ({how}), but it came from a "
+                "different address than that request's, so it was not added to it."
+            )
+    for reference in _mentions(parsed, own_domains):
+        handle = gateway.find_by_reference(reference)
+        if handle is not None and handle.id not in refused:
+            notes.append(
+                f"This email mentions {reference}, but it carries no reply address or "
+                "Message-ID of ours, so it was not added to it."
+            )
     return None, notes

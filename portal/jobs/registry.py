@@ -36,6 +36,12 @@ def _poll_inbound(now: datetime) -> str:
     return poll_mailboxes(now)
 
 
+def _purge_sent_bodies(now: datetime) -> str:
+    from portal.notify.services import purge_sent_bodies
+
+    return purge_sent_bodies(now)
+
+
 def every(
     *, seconds: int = 0, minutes: int = 0, hours: int = 0, setting: str | None = None
 ) -> TriggerFactory:
@@ -120,6 +126,13 @@ JOBS: dict[str, Job] = {
             publish_performance,
             daily(hour=6),
             "Publish last month's charter figures on the first working day after it",
+            run_at_startup=True,
+        ),
+        Job(
+            "purge-sent-mail",
+            _purge_sent_bodies,
+            daily(hour=3),
+            "Remove the text of emails sent longer ago than the retention period",
             run_at_startup=True,
         ),
         Job(

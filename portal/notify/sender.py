@@ -48,6 +48,7 @@ from portal.notify.services import (
     note_mail_server_reachable,
     note_mail_server_unreachable,
 )
+from portal.security.logs import redact
 
 log = logging.getLogger("portal.mail")
 
@@ -202,7 +203,7 @@ def build_message(message: OutboxMessage) -> Message:
             for item in (message.attachments or [])
         ],
     )
-    built.msgId = message_id_for(message.key)
+    built.msgId = message.message_id or message_id_for(message.key)
     return built
 
 
@@ -239,6 +240,11 @@ def _smtp_code(exc: BaseException) -> int | None:
 
 
 def _mark_sent(message: OutboxMessage) -> None:
+    # Once it has gone, the copy we keep must not work as a key (issue #14): the links
+    # carrying a token (reset, verify, private request links, unsubscribe) are blanked.
+    message.body_text = redact(message.body_text or "")
+    message.body_html = redact(message.body_html or "")
+    message.headers = {name: redact(value) for name, value in (message.headers or {}).items()}
     message.status = OutboxStatus.SENT.value
     message.sent_at = utcnow()
     message.lease_expires_at = None

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,7 +78,7 @@ def queue_email(
         body_text=body_text,
         body_html=body_html,
         attachments=list(attachments or []),
-        headers=_with_auto_submitted(headers),
+        headers=_with_reply_to(_with_auto_submitted(headers), request_id),
         request_id=request_id,
         message_id=message_id_for(key),
     )
@@ -106,7 +108,7 @@ def outbox_row(
         "body_text": body_text,
         "body_html": body_html,
         "attachments": attachments or [],
-        "headers": _with_auto_submitted(headers),
+        "headers": _with_reply_to(_with_auto_submitted(headers), request_id),
         "request_id": request_id,
         "message_id": message_id_for(key),
         "status": OutboxStatus.PENDING.value,
@@ -169,6 +171,52 @@ def _with_auto_submitted(headers: dict[str, str] | None) -> dict[str, str]:
     return result
 
 
+def _with_reply_to(headers: dict[str, str], request_id: int | None) -> dict[str, str]:
+    """An email about a request asks for replies at that request's own plus-address, so a
+    reply finds its request by a token only we can make (issue #14), not by its reference."""
+    if request_id is not None:
+        headers.setdefault("Reply-To", reply_address(request_id))
+    return headers
+
+
+def _mac(purpose: str, value: str, length: int) -> str:
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:length]
+
+
+def _sender_address() -> str:
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    if isinstance(sender, tuple):
+        sender = sender[1]
+    return parseaddr(sender)[1]
+
+
+_REPLY_TAG = re.compile(r"r(\d{1,12})\.([0-9a-f]{24})")
+
+
+def reply_address(request_id: int) -> str:
+    """``help+r123.<24 hex>@portal.example``: the address replies about request 123 go to.
+
+    The tag is an HMAC of the request's id under the secret key: it cannot be guessed from
+    the reference, and it is checked without a database row. Our mail server must deliver
+    plus-addresses to the mailbox the inbound job reads (``REPLY_TO_ADDRESS``, or the
+    sender's address)."""
+    base = current_app.config.get("REPLY_TO_ADDRESS") or _sender_address()
+    local, _, domain = base.rpartition("@")
+    tag = f"r{request_id}.{_mac('reply', str(request_id), 24)}"
+    return f"{local.partition('+')[0]}+{tag}@{domain}"
+
+
+def request_id_for_reply_address(address: str) -> int | None:
+    """The request whose reply address this is, or None if its tag is not one of ours."""
+    tag = address.strip().lower().rpartition("@")[0].partition("+")[2]
+    found = _REPLY_TAG.fullmatch(tag)
+    if found is None:
+        return None
+    expected = _mac("reply", found.group(1), 24)
+    return int(found.group(1)) if hmac.compare_digest(found.group(2), expected) else None
+
+
 def request_id_for_message_id(message_id: str) -> int | None:
     """The request an email we sent was about, from its Message-ID (for inbound threading)."""
     return db.session.scalar(
@@ -179,17 +227,40 @@ def request_id_for_message_id(message_id: str) -> int | None:
 
 
 def message_id_for(key: str) -> str:
-    """A ``Message-ID`` that depends only on the outbox key.
+    """A ``Message-ID`` that depends only on the outbox key (and the secret key).
 
     A copy re-sent after a crash (see the sender) carries the same Message-ID as the first,
-    so mail systems and people can tell it is the same message.
+    so mail systems and people can tell it is the same message. It is an HMAC, not a plain
+    hash of the key: a reply naming it threads to the request (issue #14), so nobody may
+    work it out from a guessable key such as ``inbound-ack:12``.
     """
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    if isinstance(sender, tuple):
-        sender = sender[1]
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "portal.invalid"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
-    return f"<{digest}@{domain}>"
+    domain = _sender_address().rpartition("@")[2] or "portal.invalid"
+    return f"<{_mac('message-id', key, 40)}@{domain}>"
+
+
+BODY_PURGED = "[This email's text was removed after the retention period.]"
+
+
+def purge_sent_bodies(now) -> str:
+    """Remove the text of emails sent more than ``OUTBOX_BODY_RETENTION_DAYS`` ago (issue
+    #14): who was sent what, and when, stays; what it said, and any link in it, goes.
+    Idempotent: a body already removed is not touched again."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    days = int(current_app.config.get("OUTBOX_BODY_RETENTION_DAYS", 30))
+    done = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENT.value,
+            OutboxMessage.sent_at < now - timedelta(days=days),
+            OutboxMessage.body_text != BODY_PURGED,
+        )
+        .values(body_text=BODY_PURGED, body_html="", attachments=[])
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return f"removed the text of {done} emails sent over {days} days ago"
 
 
 def retry_message(message: OutboxMessage) -> bool:

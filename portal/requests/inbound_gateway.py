@@ -60,10 +60,17 @@ class PortalRequestGateway:
         clock_started_at: datetime,
         attachments: Sequence[Attachment],
         notes: Sequence[str],
+        is_sender_verified: bool = False,
     ) -> CreatedRequest:
         """A new request on the email channel: for the person with that address if we know
-        them, otherwise for a new contact (CHARTER §2: the clock runs from the arrival)."""
-        person = db.session.scalar(select(User).where(User.email == sender_email.lower()))
+        them, otherwise for a new contact (CHARTER §2: the clock runs from the arrival).
+
+        A sender the receiving server did not verify may be anyone: the request is never put
+        in an account (it would show on that member's dashboard, in their words), and staff
+        see it marked "sender not verified" (issue #14)."""
+        person = None
+        if is_sender_verified:
+            person = db.session.scalar(select(User).where(User.email == sender_email.lower()))
         submission = services.submit_request(
             kind,
             subject=subject or "(no subject)",
@@ -75,6 +82,7 @@ class PortalRequestGateway:
             received_at=received_at,
             uploads=_uploads(attachments),
             notify_customer=False,  # the inbound job decides on the one acknowledgement
+            details={} if is_sender_verified else {"email_sender": "not verified"},
         )
         request = submission.request
         if request.clock_started_at != clock_started_at:

@@ -12,6 +12,7 @@ was a 500 with a full traceback that anyone could repeat to fill the error log.
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from flask import Flask, abort, request
 from werkzeug.exceptions import BadRequest
@@ -79,6 +80,30 @@ class GuardBodies:
         if "wsgi.input" in environ:
             environ["wsgi.input"] = GuardedInput(environ["wsgi.input"], environ)
         return self.wsgi_app(environ, start_response)
+
+#: The largest id or page number a query string may name: a 32-bit signed integer, the
+#: smallest integer column either database has, so no value read here overflows a query.
+MAX_QUERY_INT = 2**31 - 1
+#: Dates read from a query string lie in these years; arithmetic on them (the day after,
+#: the week around) then never leaves the years Python and the databases can hold.
+QUERY_YEARS = (1900, 2999)
+
+
+def query_int(name: str, default: int | None = None, *, low: int = 1) -> int | None:
+    """The whole number ``?name=`` gives, or ``default`` when it is missing, not a plain
+    number, or outside ``low`` to :data:`MAX_QUERY_INT` (issue #14: 30 digits were a 500)."""
+    raw = request.args.get(name, "")
+    if not raw or not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 11:
+        return default
+    value = int(raw)
+    return value if low <= value <= MAX_QUERY_INT else default
+
+
+def bounded_day(value: date | None) -> date | None:
+    """``value`` if its year is in :data:`QUERY_YEARS`, else None."""
+    if value is None or not QUERY_YEARS[0] <= value.year <= QUERY_YEARS[1]:
+        return None
+    return value
 
 
 def _has_nul(values) -> bool:

@@ -144,12 +144,23 @@ def _check_docx(data: bytes, name: str) -> None:
         )
 
 
+#: The longest file name kept (issue #14): long enough for any name a person gives a file,
+#: short enough to show in a list and to fit every column and header it goes into.
+MAX_NAME_CHARS = 120
+
+
 def clean_name(filename: str | None) -> str:
-    """The uploaded name to show people: no folders, no control characters, at most 200
-    characters (keeping the end, where the extension is). Empty if nothing is left."""
+    """The uploaded name to show people: no folders, no control characters, at most
+    :data:`MAX_NAME_CHARS` characters, keeping its beginning (what a person recognises) and
+    its extension (what the content is checked against). Empty if nothing is left."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(c for c in name if c.isprintable()).strip()
-    return name[-200:]
+    if len(name) <= MAX_NAME_CHARS:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem and 0 < len(ext) <= 10:
+        return stem[: MAX_NAME_CHARS - len(ext) - 1].rstrip() + "." + ext
+    return name[:MAX_NAME_CHARS]
 
 
 def _extension_of(name: str) -> str | None:
@@ -213,7 +224,7 @@ def check_upload(
     if claimed is None:
         # Nothing claimed, nothing contradicted: give it the content's own extension.
         extension = extensions[0]
-        name = (name.rstrip(".") or "file")[: 200 - len(extension)] + extension
+        name = (name.rstrip(".") or "file")[: MAX_NAME_CHARS - len(extension)] + extension
     elif claimed in extensions:
         extension = claimed
     else:

@@ -21,7 +21,7 @@ from portal.audit.services import record as audit
 from portal.charter import CalendarRules, Promise, WorkingCalendar, build_promises
 from portal.charter.promises import DEFAULT_TARGETS
 from portal.charter.wording import format_london, format_london_time
-from portal.database import utcnow
+from portal.database import unique_or, utcnow
 from portal.extensions import db
 from portal.settings.models import CalendarDay, ContactDetails, OfficeSettings, PolicyVersion
 
@@ -134,7 +134,15 @@ def add_calendar_day(day: date, kind: str, reason: str = "") -> CalendarDay:
         row = existing
     else:
         row = CalendarDay(day=day, kind=kind, reason=reason)
-        db.session.add(row)
+        try:
+            with unique_or(db.session, LookupError()):
+                db.session.add(row)
+                db.session.flush()
+        except LookupError:  # the same day added by someone else at this moment (issue #14)
+            row = db.session.scalar(
+                select(CalendarDay).where(CalendarDay.day == day, CalendarDay.kind == kind)
+            )
+            row.reason = reason
     db.session.flush()
     _calendar_changed()
     audit(

@@ -23,6 +23,7 @@ from portal.charter import POSTAGE_LABELS
 from portal.database import utcnow
 from portal.extensions import db
 from portal.security import policy
+from portal.security.inputs import query_int
 from portal.staff import bp
 
 # -- applications ------------------------------------------------------------------------------
@@ -138,8 +139,8 @@ def _queue_status() -> str:
 
 
 def _render_queue(status: str, bulk_form: BulkCertificatesForm, selected=frozenset()):
-    centre_id = request.args.get("centre", type=int)
-    after = request.args.get("after", type=int)
+    centre_id = query_int("centre")
+    after = query_int("after")
     rows, next_after, total = completions.staff_queue(status, centre_id, after)
     return render_template(
         "staff/centres/certificates.html",

@@ -15,15 +15,24 @@ from flask import Response, abort, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError
 from wtforms import DateField, SelectChoice, SelectField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from portal.clock import london_today
 from portal.csvsafe import safe_cell
 from portal.database import utcnow
 from portal.extensions import db
 from portal.requests.models import ServiceRequest
+from portal.security.inputs import QUERY_YEARS, bounded_day
 from portal.settings.services import get_calendar
 from portal.staff import bp, charts, missed, report
+
+
+def _in_range(form, field) -> None:
+    """A period runs over whole weeks and quarters: a year at the edge of what dates can hold
+    (9999) overflowed into a 500 (issue #14)."""
+    if field.data is not None and bounded_day(field.data) is None:
+        low, high = QUERY_YEARS
+        raise ValidationError(f"Enter a date between {low} and {high}.")
 
 
 class PeriodForm(FlaskForm):
@@ -37,11 +46,11 @@ class PeriodForm(FlaskForm):
     )
     day = DateField(
         "Any day in the period",
-        validators=[Optional()],
+        validators=[Optional(), _in_range],
         description="For a week, month or quarter. Leave empty for the current one.",
     )
-    start = DateField("From", validators=[Optional()], description="For a date range.")
-    end = DateField("To", validators=[Optional()], description="For a date range.")
+    start = DateField("From", validators=[Optional(), _in_range], description="For a date range.")
+    end = DateField("To", validators=[Optional(), _in_range], description="For a date range.")
 
     def to_period(self) -> report.Period | None:
         """The period asked for, or None with the reason on the fields."""

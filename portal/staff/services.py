@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Membership, MemberStatus, Organisation, OrgKind, Role, User
 from portal.charter import format_date
-from portal.database import utcnow
+from portal.database import unique_or, utcnow
 from portal.extensions import db
 from portal.requests import services
 from portal.requests.models import (
@@ -224,6 +224,25 @@ def _new_membership_number() -> str:
     return f"M{max(highest, 1_000_000) + 1:07d}"
 
 
+class _NumberTaken(Exception):
+    pass
+
+
+def _number_membership(membership: Membership, tries: int = 5) -> None:
+    """Give the next membership number. Two decisions at the same moment both read the same
+    highest number; the unique constraint refuses the second, which then takes the next
+    one (issue #14) instead of failing at commit with an error page."""
+    for attempt in range(tries):
+        try:
+            with unique_or(db.session, _NumberTaken()):
+                membership.membership_number = _new_membership_number()
+                db.session.flush()
+            return
+        except _NumberTaken:
+            if attempt == tries - 1:
+                raise RuntimeError("no free membership number after several tries") from None
+
+
 def decide_membership(
     request: ServiceRequest, staff: User, approve: bool, grade: str | None, message: str = ""
 ) -> Decision:
@@ -267,7 +286,7 @@ def decide_membership(
     membership.renewal_date = _one_year_on(today)
     db.session.flush()
     if not membership.membership_number:
-        membership.membership_number = _new_membership_number()
+        _number_membership(membership)
     what = "membership" if request.kind == Kind.APPLICATION else "upgrade"
     body = (
         f"Good news: we have approved your {what} as {grades[grade]}. "

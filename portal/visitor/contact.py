@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     abort,
+    current_app,
     make_response,
     redirect,
     render_template,
@@ -12,7 +13,7 @@ from flask import (
     url_for,
 )
 
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.requests import live, pages, services
 from portal.requests.forms import VISITOR_FORMS
 from portal.requests.models import ServiceRequest
@@ -25,7 +26,23 @@ def contact():
                            endpoint="visitor.contact_form", visitor=True)
 
 
+def _contact_limit() -> str:
+    return current_app.config["CONTACT_RATE_LIMIT"]
+
+
+def _recipient_limit() -> str:
+    return current_app.config["CONTACT_RECIPIENT_RATE_LIMIT"]
+
+
+def _recipient() -> str:
+    """The address the form would make us email: limited on its own, so nobody can use the
+    portal to flood a stranger's inbox from many client addresses (issue #14)."""
+    return "contact-to:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 @bp.route("/contact/<slug>", methods=["GET", "POST"])
+@limiter.limit(_contact_limit, methods=["POST"])
+@limiter.limit(_recipient_limit, methods=["POST"], key_func=_recipient)
 def contact_form(slug: str):
     form_class = VISITOR_FORMS.get(slug)
     if form_class is None:

@@ -189,6 +189,8 @@ def test_v7_4_4_every_signed_in_page_has_a_sign_out_button(signed_in_as, role):
 def test_v3_3_production_cookies_are_host_prefixed_secure_httponly_lax(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example")
+    monkeypatch.setenv("TRUSTED_HOSTS", "portal.example")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -1,6 +1,7 @@
 """ASVS 5.0 V6.3.3, V6.5: two-step sign-in (TOTP) for staff and administrators."""
 
 import re
+import threading
 import time
 
 import pyotp
@@ -8,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts import two_factor
-from portal.accounts.models import RecoveryCode, TwoFactor
+from portal.accounts.models import RecoveryCode, TwoFactor, User
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 from tests.conftest import PASSWORD
@@ -212,3 +213,81 @@ def test_v7_5_1_changing_the_password_with_two_step_on_needs_a_recent_code(clien
         clock.shift(timedelta(minutes=11))
         response = client.get("/account/password")
         assert response.headers["Location"].startswith("/account/confirm?next=/account/password")
+
+
+def _at_once(app, count: int, work) -> list:
+    """Run ``work(n)`` in ``count`` threads, each with its own app context and database
+    session, lined up on a barrier so they reach the database at the same moment."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(n: int) -> None:
+        with app.app_context():
+            try:
+                results[n] = work(n, barrier)
+            except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+                results[n] = exc
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_one_code_sent_six_times_at_once_is_accepted_once(app):
+    """Each thread reads the two-step row first (as every sign-in does), then all check the
+    same code together: only one may be let in (issue #14, finding 3)."""
+    user = make_user("staff")
+    db.session.commit()
+    code = totp_code(user)
+    user_id = user.id  # read here: the test's own session must not be touched by threads
+
+    def check(n, barrier):
+        me = db.session.get(User, user_id)
+        two_factor.settings_for(me)  # the row each request holds, last_step still empty
+        barrier.wait()
+        accepted = two_factor.verify(me, code)
+        db.session.commit()
+        return accepted
+
+    results = _at_once(app, 6, check)
+    assert sorted(map(str, results)) == ["None"] * 5 + ["totp"], results
+
+
+def test_one_recovery_code_sent_at_once_is_accepted_once(app):
+    user = make_user("staff")
+    db.session.commit()
+    [code, *_] = two_factor.new_recovery_codes(user)
+    db.session.commit()
+    user_id = user.id
+
+    def check(n, barrier):
+        me = db.session.get(User, user_id)
+        db.session.scalars(select(RecoveryCode)).all()  # every request has read them unused
+        barrier.wait()
+        accepted = two_factor.use_recovery_code(me, code)
+        db.session.commit()
+        return accepted
+
+    results = _at_once(app, 4, check)
+    assert sorted(results) == [False, False, False, True], results
+
+
+def test_six_sign_ins_posting_one_code_at_once_open_one_session(app):
+    user = make_user("staff")
+    db.session.commit()
+    code = totp_code(user)
+    clients = [app.test_client() for _ in range(6)]
+    for c in clients:
+        assert _password_step(c, user).headers["Location"] == "/account/two-step"
+
+    def post(n, barrier):
+        barrier.wait()
+        return clients[n].post("/account/two-step", data={"code": code}).status_code
+
+    results = _at_once(app, 6, post)
+    assert sorted(results) == [200] * 5 + [302], results

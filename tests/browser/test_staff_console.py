@@ -148,4 +148,16 @@ def test_staff_take_an_at_risk_complaint_and_the_member_sees_each_change(
         accessible(page)
     page.goto("/staff/log?q=priya")
     accessible(page)
+    # An emailed request whose sender our mail server did not verify (issue #14) is marked.
+    with live_server.app.app_context():
+        unverified = services.submit_request(
+            "query", subject="Cancel my membership", body="Please cancel it.",
+            name="Priya Patel", email="member@demo.test", channel="email",
+            details={"email_sender": "not verified"}, notify_customer=False,
+        ).request.reference
+        db.session.commit()
+        db.session.remove()
+    page.goto(f"/staff/requests/{unverified}")
+    expect(page.get_by_text("Sender not verified")).to_be_visible()
+    accessible(page)
     check_html()

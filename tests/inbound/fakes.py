@@ -42,6 +42,7 @@ class FakeRequest:
     attachments: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     replies: list = field(default_factory=list)
+    is_sender_verified: bool = False
 
     @property
     def handle(self) -> RequestHandle:
@@ -82,6 +83,7 @@ class FakeGateway:
         clock_started_at,
         attachments,
         notes,
+        is_sender_verified=False,
     ) -> CreatedRequest:
         due = promise_due(kind, received_at, get_calendar(), current_promises())
         with self._lock:
@@ -100,6 +102,7 @@ class FakeGateway:
                 due.explanation,
                 list(attachments),
                 list(notes),
+                is_sender_verified=is_sender_verified,
             )
         return CreatedRequest(request_id, reference, due.explanation)
 

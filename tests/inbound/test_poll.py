@@ -19,6 +19,7 @@ from portal.inbound.imap import ImapMailbox
 from portal.inbound.job import poll_mailboxes
 from portal.inbound.models import InboundMessage
 from portal.notify.models import OutboxMessage
+from portal.notify.services import reply_address
 from tests.inbound.conftest import PASSWORD, mailbox_config
 from tests.inbound.mail import EXE, PDF, PNG, build, docx_bytes, message_id_of
 
@@ -123,12 +124,13 @@ def test_a_saturday_email_starts_the_clock_at_nine_on_monday(app, imap_server, m
     )
 
 
-def test_a_reply_with_the_reference_in_its_subject_joins_the_request(
+def test_a_reply_to_the_requests_reply_address_joins_the_request(
     app, imap_server, mailbox, gateway
 ):
     imap_server.append(mailbox, build(), TUESDAY_1030)
     poll_mailboxes(gateway=gateway)
     reply = build(
+        to=reply_address(1),
         subject="RE: We have your email: Q-2025-000001",
         body="Also, can I pay by card?",
         attachments=[("form.docx", "application/octet-stream", docx_bytes())],
@@ -146,8 +148,24 @@ def test_a_reply_with_the_reference_in_its_subject_joins_the_request(
     ]
     row = rows()[-1]
     assert (row.status, row.request_id, row.is_acknowledged) == ("threaded", 1, False)
-    assert "its subject mentions Q-2025-000001" in row.reason
+    assert "it was sent to that request's reply address" in row.reason
+    assert "Sender verified: DMARC passed for example.test." in added["notes"]
     assert len(outbox("ada@example.test")) == 1  # replies are not acknowledged again
+
+
+def test_a_reference_alone_does_not_join_even_from_the_same_address(
+    app, imap_server, mailbox, gateway
+):
+    imap_server.append(mailbox, build(), TUESDAY_1030)
+    poll_mailboxes(gateway=gateway)
+    guessed = build(subject="RE: We have your email: Q-2025-000001", body="Resume it")
+    imap_server.append(mailbox, guessed, TUESDAY_1030 + timedelta(hours=1))
+
+    assert poll_mailboxes(gateway=gateway) == "enquiries: 1 new requests"
+
+    assert gateway.by_reference("Q-2025-000001").replies == []
+    new = gateway.by_reference("Q-2025-000002")
+    assert any("mentions Q-2025-000001" in note for note in new.notes)
 
 
 def test_a_reference_from_someone_else_does_not_join_their_request(
@@ -157,7 +175,11 @@ def test_a_reference_from_someone_else_does_not_join_their_request(
     poll_mailboxes(gateway=gateway)
     imap_server.append(
         mailbox,
-        build(sender="Mallory <mallory@example.test>", subject="About Q-2025-000001"),
+        build(
+            sender="Mallory <mallory@example.test>",
+            to=reply_address(1),
+            subject="About Q-2025-000001",
+        ),
         TUESDAY_1030 + timedelta(hours=1),
     )
 
@@ -166,11 +188,11 @@ def test_a_reference_from_someone_else_does_not_join_their_request(
     assert gateway.by_reference("Q-2025-000001").replies == []
     new = gateway.by_reference("Q-2025-000002")
     assert new.contact_email == "mallory@example.test"
-    assert "points at Q-2025-000001" in new.notes[0]
+    assert "points at Q-2025-000001" in new.notes[1]
     assert "different address" in rows()[-1].reason
 
 
-def test_replies_join_by_in_reply_to_and_references_headers(app, imap_server, mailbox, gateway):
+def test_replies_join_only_by_message_ids_we_sent(app, imap_server, mailbox, gateway):
     first = build()
     imap_server.append(mailbox, first, TUESDAY_1030)
     poll_mailboxes(gateway=gateway)
@@ -187,20 +209,15 @@ def test_replies_join_by_in_reply_to_and_references_headers(app, imap_server, ma
     for n, raw in enumerate((answers_ours, follows_own, embedded), start=1):
         imap_server.append(mailbox, raw, TUESDAY_1030 + timedelta(minutes=n))
 
-    assert poll_mailboxes(gateway=gateway) == "enquiries: 3 replies"
+    assert poll_mailboxes(gateway=gateway) == "enquiries: 2 new requests, 1 replies"
 
     request = gateway.by_reference("Q-2025-000001")
-    assert [r["subject"] for r in request.replies] == [
-        "Re: your question",
-        "One more thing",
-        "Re: update",
-    ]
-    reasons = [r.reason.splitlines()[0] for r in rows()[1:]]
-    assert reasons == [
-        "Added to Q-2025-000001: it replies to an email we sent.",
-        "Added to Q-2025-000001: it follows an earlier email of theirs.",
-        "Added to Q-2025-000001: it replies to our email about Q-2025-000001.",
-    ]
+    assert [r["subject"] for r in request.replies] == ["Re: your question"]
+    assert rows()[1].reason.splitlines()[0] == (
+        "Added to Q-2025-000001: it replies to an email we sent."
+    )
+    embedded_request = gateway.by_reference("Q-2025-000003")
+    assert any("mentions Q-2025-000001" in note for note in embedded_request.notes)
 
 
 @pytest.mark.parametrize(
@@ -236,6 +253,7 @@ def test_an_automatic_reply_to_a_request_is_not_taken_as_the_customer_answering(
     imap_server.append(mailbox, build(), TUESDAY_1030)
     poll_mailboxes(gateway=gateway)
     out_of_office = build(
+        to=reply_address(1),
         subject="Automatic reply: We have your email: Q-2025-000001",
         headers={"Auto-Submitted": "auto-replied"},
     )
@@ -441,13 +459,14 @@ def test_attachments_of_refused_types_are_not_kept_and_staff_are_told(
         ("photo.png", "image/png")
     ]
     assert request.notes == [
+        "Sender verified: DMARC passed for example.test.",
         "invoice.pdf (application/pdf, 1 KB) was not kept: we accept PDF, PNG, JPEG and "
         "Word (.docx) files only.",
         "run-me.exe (application/x-msdownload, 1 KB) was not kept: we accept PDF, PNG, JPEG "
         "and Word (.docx) files only.",
         "big.pdf (1.0 MB) was not kept: files can be at most 1.0 MB.",
     ]
-    assert rows()[0].reason.splitlines()[:3] == request.notes
+    assert rows()[0].reason.splitlines()[:4] == request.notes
 
 
 def test_html_only_mail_becomes_safe_text(app, imap_server, mailbox, gateway):

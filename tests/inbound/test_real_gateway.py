@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.inbound.job import poll_mailboxes
+from portal.notify.services import reply_address
 from portal.requests import services
 from portal.requests.inbound_gateway import PortalRequestGateway
 from portal.requests.models import ServiceRequest
@@ -48,7 +49,7 @@ def test_an_email_becomes_a_request_for_the_person_we_know(app, imap_server, mai
     assert any("run-me.pdf" in note and "not kept" in note for note in notes)
 
 
-def test_a_reply_threads_by_reference_and_resumes_the_request(app, imap_server, mailbox):
+def test_a_reply_to_the_reply_address_resumes_the_request(app, imap_server, mailbox):
     staff = make_user("staff")
     made = services.submit_request(
         "complaint",
@@ -63,7 +64,9 @@ def test_a_reply_threads_by_reference_and_resumes_the_request(app, imap_server, 
     db.session.commit()
     assert made.status == "waiting_customer"
     raw = build(
-        subject=f"Re: Late certificate [{made.reference}]", body="Please post it to 1 High Street."
+        to=reply_address(made.id),
+        subject=f"Re: Late certificate [{made.reference}]",
+        body="Please post it to 1 High Street.",
     )
     imap_server.append(mailbox, raw, TUESDAY_1030)
     poll_mailboxes(gateway=PortalRequestGateway())

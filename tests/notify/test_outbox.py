@@ -12,6 +12,7 @@ from portal.notify.services import (
     message_id_for,
     outbox_row,
     queue_email,
+    reply_address,
 )
 
 
@@ -46,7 +47,10 @@ def test_queue_email_is_once_per_key(app, request_id):
     assert second.id == first.id and second.to_address == "a@example.test"
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
     assert first.request_id == request_id and first.attachments == []
-    assert first.headers == {"Auto-Submitted": "auto-generated"}
+    assert first.headers == {
+        "Auto-Submitted": "auto-generated",
+        "Reply-To": reply_address(request_id),  # replies find the request by its token
+    }
 
 
 def test_bulk_insert_skips_keys_already_queued(app):

@@ -72,6 +72,8 @@ def test_v3_4_1_hsts_in_production_only(client, monkeypatch, tmp_path):
     assert "Strict-Transport-Security" not in client.get("/").headers
     monkeypatch.setenv("SECRET_KEY", "y" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example")
+    monkeypatch.setenv("TRUSTED_HOSTS", "portal.example")
     prod = create_app("production")
     with prod.test_request_context("/", base_url="https://portal.example"):
         response = prod.process_response(prod.make_response("ok"))

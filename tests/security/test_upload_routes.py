@@ -134,3 +134,31 @@ def test_v5_2_2_the_same_good_file_is_accepted_on_every_path(app, signed_in_as, 
     kept = check_attachment("scan", "application/octet-stream", PDF)
     assert isinstance(kept, MailAttachment)
     assert (kept.filename, kept.content_type) == ("scan.pdf", "application/pdf")
+
+
+def test_upload_file_names_are_capped_on_every_path(app, signed_in_as, sign_in):
+    """Issue #14, finding 10: a 5,000-character name is kept to 120 characters, its start
+    and its extension, on the member's form, centre documents and inbound email."""
+    long_name = "Bank statement for March " + "é" * 5000 + ".pdf"
+    client, _member = signed_in_as("member")
+    response = post_multipart(client, "/member/requests/new/complaint", FORM, [(long_name, PDF)])
+    assert response.status_code == 302
+    [stored] = db.session.scalars(select(Attachment.original_name)).all()
+    assert len(stored) <= uploads.MAX_NAME_CHARS == 120
+    assert stored.startswith("Bank statement for March ") and stored.endswith(".pdf")
+
+    from portal.approvals import services
+
+    user = make_centre_user(approved=False)
+    services.start_application(user.organisation, user)
+    db.session.commit()
+    centre = app.test_client()
+    sign_in(centre, user)
+    post_multipart(centre, "/centre/application/documents", {"title": "Policy"},
+                   [(long_name, PDF)], field="file")
+    [document] = db.session.scalars(select(CentreDocument.original_name)).all()
+    assert len(document) <= 120 and document.endswith(".pdf")
+
+    mailed = check_attachment(long_name, "application/pdf", PDF)
+    assert isinstance(mailed, MailAttachment)
+    assert len(mailed.filename) <= 120 and mailed.filename.endswith(".pdf")
