@@ -20,16 +20,13 @@ from portal.approvals.services import CentreError
 from portal.centre import bp
 from portal.certificates import csv_import, tracker
 from portal.certificates import services as completions
-from portal.certificates.forms import CompletionForm, TrackerFilterForm, UploadCompletionsForm
+from portal.certificates.forms import CompletionForm, TrackerFilterForm
 from portal.certificates.models import Completion
 from portal.charter import POSTAGE_LABELS
 from portal.clock import london_today
 from portal.database import utcnow
 from portal.extensions import db
 from portal.security import policy
-
-#: How many rejected rows an upload report lists in full.
-REPORT_LIMIT = 1000
 
 
 def _approved_organisation():
@@ -143,28 +140,6 @@ def learner_new():
             )
             return redirect(url_for("centre.learner", completion_id=completion.id))
     return render_template("centre/learner_new.html", form=form)
-
-
-@bp.route("/learners/upload", methods=["GET", "POST"])
-def learners_upload():
-    organisation = _approved_organisation()
-    form = UploadCompletionsForm()
-    result = None
-    if form.validate_on_submit():
-        try:
-            result = csv_import.import_completions_csv(
-                organisation, current_user, form.file.data.read()
-            )
-        except CentreError as exc:
-            db.session.rollback()  # the page is shown again (200): commit nothing of it
-            form.file.errors = [str(exc)]
-    return render_template(
-        "centre/learners_upload.html",
-        form=form,
-        result=result,
-        report_limit=REPORT_LIMIT,
-        columns=csv_import.CSV_TEMPLATE_HEADER,
-    )
 
 
 @bp.route("/learners/template.csv")

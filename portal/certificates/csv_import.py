@@ -23,7 +23,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from portal.accounts.models import Organisation, User
 from portal.approvals.models import Qualification
 from portal.approvals.services import CentreError
-from portal.certificates.models import CertificateStatus, Completion
+from portal.certificates import claims
+from portal.certificates.models import CertificateStatus, Completion, Registration
 from portal.certificates.services import (
     approved_qualifications,
     completed_on_problem,
@@ -31,6 +32,7 @@ from portal.certificates.services import (
     learner_ref_problem,
     normalise_learner_ref,
     require_approved,
+    sign_off,
 )
 from portal.clock import london_today
 from portal.database import utcnow
@@ -72,10 +74,13 @@ class RowProblem:
     line: int
     learner: str
     reason: str
+    #: The row as it was in the file, for the rejects download.
+    cells: tuple[str, ...] = ()
 
 
 @dataclass
 class UploadResult:
+    header: tuple[str, ...] = ()
     rows: int = 0
     accepted: int = 0
     already_recorded: int = 0
@@ -101,7 +106,7 @@ def import_completions_csv(organisation: Organisation, user: User, data: bytes) 
     if first is None:
         raise CentreError("The file is empty.")
     context = _Context.for_file(organisation, _columns(first[1]))
-    result = UploadResult()
+    result = UploadResult(header=tuple(first[1]))
     candidates = _check_rows(records, context, result)
     _insert_new(organisation, user, candidates, result)
     return result
@@ -123,10 +128,19 @@ def _records(reader) -> Iterator[tuple[int, list[str]]]:
     """Each record that is not blank, with the line it starts on (a quoted cell may span
     lines, so the line is counted from where the previous record ended)."""
     line = 0
-    for row in reader:
-        start_line, line = line + 1, reader.line_num
-        if any(cell.strip() for cell in row):
-            yield start_line, row
+    try:
+        for row in reader:
+            start_line, line = line + 1, reader.line_num
+            if any(cell.strip() for cell in row):
+                yield start_line, row
+    except csv.Error:
+        # A NUL byte or a quote left open to the end of the file: not a CSV we can trust,
+        # so nothing of it is kept (the caller rolls back).
+        raise CentreError(
+            f"We could not read the file after line {line}: it is not a plain CSV file. "
+            "Save it from your spreadsheet as 'CSV UTF-8' and upload it again. "
+            "Nothing from this file was saved."
+        ) from None
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -262,7 +276,9 @@ def _check_rows(
             else:
                 candidates[key] = (start_line, row)
         if problem is not None:
-            result.rejected.append(RowProblem(start_line, row.name or row.ref, problem))
+            result.rejected.append(
+                RowProblem(start_line, row.name or row.ref, problem, tuple(cells))
+            )
     return candidates
 
 
@@ -276,17 +292,56 @@ def _insert_new(
     result: UploadResult,
 ) -> None:
     """Insert the rows not recorded before, in one statement; count the ones that were."""
-    existing = _existing_keys(organisation.id, {ref for ref, _q, _d in candidates})
+    refs = {ref for ref, _q, _d in candidates}
+    existing = _existing_keys(organisation.id, refs)
     now = utcnow()
+    # Each claim's check is due by the claim-check promise (CHARTER §9), and it closes the
+    # learner's registration where there is one (issue 20).
+    check_due_at, check_version = claims.check_due(now)
+    registered = _registrations(organisation.id, refs)
     new_rows = [
         _values(organisation.id, user.id, key, row, now)
+        | {"check_due_at": check_due_at, "check_policy_version_id": check_version,
+           "registration_id": registered.get(key[:2]), "claim_kind": "full", "units": ""}
         for key, (_line, row) in candidates.items()
         if key not in existing
     ]
     if new_rows:
         db.session.execute(_insert_ignoring_duplicates(), new_rows)
+        _sign_off_direct(organisation, user, now)
     result.already_recorded = len(candidates) - len(new_rows)
     result.accepted = len(new_rows)
+
+
+def _registrations(organisation_id: int, refs: set[str]) -> dict[tuple[str, int], int]:
+    """The registrations of these learners, by (learner, qualification)."""
+    found: dict[tuple[str, int], int] = {}
+    ordered = sorted(refs)
+    for start in range(0, len(ordered), 5000):
+        rows = db.session.execute(
+            select(Registration.learner_ref, Registration.qualification_id, Registration.id)
+            .where(Registration.organisation_id == organisation_id,
+                   Registration.learner_ref.in_(ordered[start:start + 5000]))
+        )
+        found.update({(ref, q): rid for ref, q, rid in rows})
+    return found
+
+
+def _sign_off_direct(organisation: Organisation, user: User, now: datetime) -> None:
+    """On the direct route the centre's own sign-off counts: the rows just added for those
+    qualifications are signed off at once, starting their certificate clocks."""
+    direct = [q for q, route in claims.routes_of(organisation.id).items() if route == "direct"]
+    if not direct:
+        return
+    added = list(db.session.scalars(select(Completion).where(
+        Completion.organisation_id == organisation.id,
+        Completion.status == CertificateStatus.RECORDED.value,
+        Completion.qualification_id.in_(direct),
+        Completion.recorded_at == now,
+    )))
+    for completion in added:
+        completion.check_due_at = completion.check_policy_version_id = None
+    sign_off(added, user, now)
 
 
 def _values(organisation_id: int, user_id: int, key: Key, row: _Row, now: datetime) -> dict:

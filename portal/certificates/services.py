@@ -19,6 +19,7 @@ from portal import charter
 from portal.accounts.models import Organisation, OrgKind, User
 from portal.approvals.models import Qualification, centre_qualification
 from portal.approvals.services import CentreError
+from portal.certificates import ecert
 from portal.certificates.models import AWAITING_DISPATCH, CertificateStatus, Completion
 from portal.clock import london_today
 from portal.database import utcnow
@@ -201,6 +202,7 @@ def sign_off(completions: list[Completion], staff: User, now: datetime | None = 
         completion.dispatch_due_at = due
         completion.policy_version_id = policy.id
         completion.certificate_number = f"CERT-{completion.id:07d}"
+        ecert.issue_code(completion, now)
         count += 1
     db.session.flush()
     return count

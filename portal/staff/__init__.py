@@ -8,6 +8,7 @@ guard_blueprint(bp, Role.STAFF, Role.ADMIN)
 
 from portal.staff import (  # noqa: E402,F401
     centres,
+    claims,
     erasures,
     log,
     membership,

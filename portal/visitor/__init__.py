@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("visitor", __name__)
 
-from portal.visitor import centre_start, contact, unsubscribe, views  # noqa: E402,F401
+from portal.visitor import centre_start, contact, unsubscribe, verify, views  # noqa: E402,F401

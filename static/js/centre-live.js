@@ -1,4 +1,5 @@
-/* Keeps a centre's application status current without a reload (CHARTER.md section 6).
+/* Keeps a centre's page (its application, or a learner's stages) current without a reload
+ * (CHARTER.md section 6). The notice's data-live-message says what changed.
  * Polls the page's data-live-url every 3 seconds with If-None-Match, so an unchanged status
  * costs a bodiless 304. The page works fully without this script. */
 (function () {
@@ -21,7 +22,8 @@
     if (first === null) {
       first = data;
     } else if (notice && (data.status !== first.status || data.events !== first.events)) {
-      notice.textContent = "Your application has been updated. Reload the page to see the details.";
+      notice.textContent = notice.getAttribute("data-live-message") ||
+        "Your application has been updated. Reload the page to see the details.";
     }
   }
 
