@@ -10,6 +10,7 @@ from wtforms import (
     EmailField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -124,7 +125,7 @@ def email_field(label: str = "Email address") -> EmailField:
 def _org_role_choices():
     from portal.accounts.models import ORG_ROLE_LABELS
 
-    return [(role.value, label) for role, label in ORG_ROLE_LABELS.items()]
+    return [SelectChoice(role.value, label) for role, label in ORG_ROLE_LABELS.items()]
 
 
 class InviteColleagueForm(FlaskForm):

@@ -116,6 +116,7 @@ def claim(registration: Registration, user: User, *, claim_kind: str, units: str
     )
     db.session.add(completion)
     db.session.flush()
+    db.session.expire(registration, ["claims"])
     if route == "direct":
         sign_off([completion], user, now)
     return completion

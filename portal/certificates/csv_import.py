@@ -101,7 +101,7 @@ def import_completions_csv(organisation: Organisation, user: User, data: bytes) 
     """Check every row of an upload, keep the good ones and report the rest by line number
     (see the module's docstring)."""
     require_approved(organisation)
-    records = _records(csv.reader(io.StringIO(_decode(data), newline="")))
+    records = _records(csv.reader(io.StringIO(_decode(data), newline=""), strict=True))
     first = next(records, None)
     if first is None:
         raise CentreError("The file is empty.")
@@ -116,12 +116,20 @@ def import_completions_csv(organisation: Organisation, user: User, data: bytes) 
 
 
 def _decode(data: bytes) -> str:
+    """The file's text: UTF-8, with or without the byte-order mark spreadsheets add. Any
+    other encoding, or a NUL byte (a spreadsheet's own format renamed .csv), is refused
+    whole, so nothing of a file we cannot trust is kept."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:
         raise CentreError(
-            "We could not read the file. Save it as 'CSV UTF-8' and upload it again."
-        ) from None
+            "We could not read the file: it is not a plain CSV file in UTF-8. Save it from "
+            "your spreadsheet as 'CSV UTF-8' and upload it again. Nothing from this file "
+            "was saved."
+        )
+    return text
 
 
 def _records(reader) -> Iterator[tuple[int, list[str]]]:

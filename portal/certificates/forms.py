@@ -184,8 +184,8 @@ class RegistrationForm(FlaskForm):
 class ClaimForm(FlaskForm):
     claim_kind = RadioField(
         "What are you claiming?",
-        choices=[("full", "The full certificate"),
-                 ("unit", "A unit certificate (some units only)")],
+        choices=[SelectChoice("full", "The full certificate"),
+                 SelectChoice("unit", "A unit certificate (some units only)")],
         default="full",
         validators=[InputRequired(message="Choose a full certificate or a unit certificate.")],
     )
@@ -227,8 +227,8 @@ class LearnerSearchForm(FlaskForm):
 
 class SignOffRouteForm(FlaskForm):
     route = SelectField("Sign-off route", choices=[
-        ("external", "Our quality assurer signs off each claim"),
-        ("direct", "Direct claim status: the centre's own sign-off counts"),
+        SelectChoice("external", "Our quality assurer signs off each claim"),
+        SelectChoice("direct", "Direct claim status: the centre's own sign-off counts"),
     ])
     submit = SubmitField("Save route")
 

@@ -171,7 +171,7 @@ def import_registrations_csv(organisation: Organisation, user: User, data: bytes
     """Check every row, register the good ones and report the rest with their reason (see
     the module's docstring). A file that cannot be read stores nothing."""
     require_approved(organisation)
-    records = _records(csv.reader(io.StringIO(_decode(data), newline="")))
+    records = _records(csv.reader(io.StringIO(_decode(data), newline=""), strict=True))
     first = next(records, None)
     if first is None:
         raise CentreError("The file is empty.")
