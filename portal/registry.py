@@ -15,6 +15,8 @@ from portal.inbound import models as inbound  # noqa: F401
 from portal.jobs import models as jobs  # noqa: F401
 from portal.notify import models as notify  # noqa: F401
 from portal.privacy import models as privacy  # noqa: F401
+from portal.quality import models as quality  # noqa: F401
+from portal.quality import rules as quality_rules  # noqa: F401
 from portal.requests import models as requests  # noqa: F401
 from portal.requests import privacy as requests_privacy  # noqa: F401
 from portal.requests import rules as requests_rules  # noqa: F401

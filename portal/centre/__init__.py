@@ -11,6 +11,7 @@ from portal.centre import (  # noqa: E402,F401
     application,
     colleagues,
     learners,
+    quality,
     registrations,
     requests,
     support,

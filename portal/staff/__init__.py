@@ -13,6 +13,7 @@ from portal.staff import (  # noqa: E402,F401
     log,
     membership,
     performance,
+    quality,
     replies,
     requests,
     views,
