@@ -52,6 +52,7 @@ class CompletionForm(FlaskForm):
     qualification = SelectField(
         "Qualification",
         coerce=int,
+        render_kw={"required": False},
         validators=[InputRequired(message="Choose the qualification.")],
     )
     completed_on = DateField(
@@ -172,7 +173,12 @@ class BulkCertificatesForm(FlaskForm):
 class RegistrationForm(FlaskForm):
     learner_name = CompletionForm.learner_name
     learner_ref = CompletionForm.learner_ref
-    qualification = CompletionForm.qualification
+    # No "required" attribute: a select whose first option is a real choice must not have
+    # one (HTML), and the server checks the choice anyway.
+    qualification = SelectField(
+        "Qualification", coerce=int, render_kw={"required": False},
+        validators=[InputRequired(message="Choose the qualification.")],
+    )
     started_on = DateField(
         "Start date",
         validators=[InputRequired(message="Enter the date the learner started, e.g. 2026-09-07.")],

@@ -21,7 +21,7 @@ ACTION_ROWS = 3
 
 
 class VisitForm(FlaskForm):
-    centre = SelectField("Centre", coerce=int,
+    centre = SelectField("Centre", coerce=int, render_kw={"required": False},
                          validators=[InputRequired(message="Choose the centre.")])
     visited_on = DateField("Date of the visit", validators=[
         InputRequired(message="Enter the date of the visit, for example 2026-11-20.")])
