@@ -46,7 +46,8 @@ def registered_learners():
                                                          after=after)
     return render_template("centre/registered.html", form=form, rows=rows, total=total,
                            after=after, next_after=next_after, search=search,
-                           qualifications=tracker.qualifications_by_id())
+                           qualifications=tracker.qualifications_by_id(),
+                           count_cap=registrations.COUNT_CAP)
 
 
 @bp.route("/registered/new", methods=["GET", "POST"])

@@ -192,3 +192,20 @@ def test_pages_and_verification(app, centre, sign_in):
     sign_in(stranger, other)
     assert stranger.get(f"/centre/registered/{registration.id}").status_code == 404
     assert stranger.get(f"/centre/learners/{claim.id}/certificate.pdf").status_code == 404
+
+
+def test_learner_list_search_and_count(centre, monkeypatch):
+    user, qualification = centre
+    for n in range(4):
+        registrations.register_learner(
+            user.organisation, user, learner_name=f"Ann {n}", learner_ref=f"AO-{n}",
+            qualification_id=qualification.id, started_on=date(2026, 9, 1))
+    rows, _next, total = registrations.learner_page(user.organisation_id, search="ao-1")
+    assert total == 1 and rows[0].registration.learner_ref == "AO-1"
+    rows, _next, total = registrations.learner_page(user.organisation_id, search="Ann")
+    assert total == 4 and [r.registration.learner_ref for r in rows][0] == "AO-3"
+    monkeypatch.setattr(registrations, "COUNT_CAP", 2)
+    _rows, _next, total = registrations.learner_page(user.organisation_id)
+    assert total == 3  # "more than 2"
+    rows, next_after, _total = registrations.learner_page(user.organisation_id, limit=3)
+    assert len(rows) == 3 and next_after == rows[-1].registration.id
