@@ -77,6 +77,8 @@ def _change(area: str, user_id: int, change) -> object:
 
 
 def change_role(area: str, user_id: int):
+    # Someone else's colleague is missing (404) before anything about the form is said.
+    contacts.colleague_of(_organisation(), user_id) or abort(404)
     form = ColleagueRoleForm(prefix=f"p{user_id}")
     if not form.validate_on_submit():
         flash("Choose a role from the list.", "error")
@@ -90,6 +92,7 @@ def change_role(area: str, user_id: int):
 
 
 def remove(area: str, user_id: int):
+    contacts.colleague_of(_organisation(), user_id) or abort(404)
     if not RemoveColleagueForm().validate_on_submit():
         abort(400)
 
