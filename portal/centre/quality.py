@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from portal.approvals.responses import live_json
 from portal.centre import bp
 from portal.centre.learners import _approved_organisation
 from portal.database import utcnow
@@ -21,6 +22,13 @@ def quality_visits():
     organisation = _approved_organisation()
     return render_template("centre/quality.html", visits=services.visits_of(organisation.id),
                            now=utcnow(), forms={}, default_form=EvidenceForm)
+
+
+@bp.route("/quality/state.json")
+def quality_state():
+    """The actions' stages, for the page's live updates (CHARTER §6)."""
+    organisation = _approved_organisation()
+    return live_json(services.live_state(organisation.id, utcnow()))
 
 
 @bp.route("/quality/actions/<int:action_id>", methods=["POST"])

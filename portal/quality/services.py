@@ -135,3 +135,12 @@ def waiting_for_review() -> list[QualityAction]:
         select(QualityAction).where(QualityAction.status == ActionStatus.SUBMITTED.value)
         .order_by(QualityAction.evidence_at)
     ))
+
+
+def live_state(organisation_id: int, now: datetime) -> dict:
+    """What the centre's quality page watches: every action's stage and lateness, so a
+    review by staff (or a new visit) shows without a reload."""
+    visits = visits_of(organisation_id)
+    stages = [f"{a.id}:{a.status}:{int(a.is_overdue(now))}" for v in visits for a in v.actions]
+    return {"status": " ".join(stages), "events": len(visits)}
+

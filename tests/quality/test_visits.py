@@ -41,6 +41,10 @@ def test_visit_to_accepted_action(app, people, sign_in):
     client = app.test_client()
     sign_in(client, centre_user)
     assert "Update the IQA sampling plan" in client.get("/centre/quality").get_data(as_text=True)
+    state = client.get("/centre/quality/state.json")
+    assert state.json["events"] == 1
+    assert client.get("/centre/quality/state.json",
+                      headers={"If-None-Match": state.headers["ETag"]}).status_code == 304
     empty = client.post(f"/centre/quality/actions/{action.id}", data={f"a{action.id}-evidence": ""})
     assert empty.status_code == 200 and "Say what you did." in empty.get_data(as_text=True)
     done = client.post(f"/centre/quality/actions/{action.id}",
@@ -50,7 +54,10 @@ def test_visit_to_accepted_action(app, people, sign_in):
     assert action.status == "submitted" and not action.is_overdue(late)
 
     services.decide_action(action, staff, accept=False, note="Add the dates.")
+    db.session.commit()
     assert action.status == "returned" and action.is_overdue(late)
+    assert client.get("/centre/quality/state.json",
+                      headers={"If-None-Match": state.headers["ETag"]}).status_code == 200
     services.submit_evidence(action, centre_user, "Dates added.")
     services.decide_action(action, staff, accept=True)
     assert action.status == "accepted"
