@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from portal import charter
 from portal.accounts.models import Organisation, User
@@ -20,31 +20,19 @@ from portal.approvals.models import centre_qualification
 from portal.approvals.services import CentreError
 from portal.audit.services import record as audit
 from portal.certificates.models import ClaimKind, Completion, Registration
-from portal.certificates.services import completed_on_problem, require_approved, sign_off
+from portal.certificates.services import (
+    check_due,
+    completed_on_problem,
+    require_approved,
+    routes_of,
+    sign_off,
+)
 from portal.database import utcnow
 from portal.extensions import db
-from portal.settings.services import current_policy, get_calendar, promises_for
 
-CHECK_PROMISE = "claim-check"
 ROUTES = {"external": "Our quality assurer signs off each claim",
           "direct": "Your centre's own sign-off counts (direct claim status)"}
 UNITS_MAX = 500
-
-
-def check_due(now: datetime) -> tuple[datetime, int]:
-    """When our check of a claim made ``now`` is due, and the policy version that says so."""
-    policy = current_policy()
-    promise = promises_for(policy)[CHECK_PROMISE]
-    return charter.due_at(promise, now, get_calendar()), policy.id
-
-
-def routes_of(organisation_id: int) -> dict[int, str]:
-    """Each of the centre's qualifications (by id) and its sign-off route."""
-    rows = db.session.execute(
-        select(centre_qualification.c.qualification_id, centre_qualification.c.sign_off_route)
-        .where(centre_qualification.c.organisation_id == organisation_id)
-    )
-    return dict(rows.all())
 
 
 def set_sign_off_route(organisation: Organisation, qualification_id: int, route: str,

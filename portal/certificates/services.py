@@ -97,6 +97,27 @@ def require_approved(organisation: Organisation) -> None:
         raise CentreError("Only approved centres can record completions.")
 
 
+CHECK_PROMISE = "claim-check"
+
+
+def check_due(now: datetime) -> tuple[datetime, int]:
+    """When our check of a claim made ``now`` is due (CHARTER §9, ``claim-check``), and the
+    policy version that says so."""
+    policy = current_policy()
+    promise = promises_for(policy)[CHECK_PROMISE]
+    return charter.due_at(promise, now, get_calendar()), policy.id
+
+
+def routes_of(organisation_id: int) -> dict[int, str]:
+    """Each of the centre's qualifications (by id) and its sign-off route: ``external`` (our
+    quality assurer checks each claim) or ``direct`` (the centre's own sign-off counts)."""
+    rows = db.session.execute(
+        select(centre_qualification.c.qualification_id, centre_qualification.c.sign_off_route)
+        .where(centre_qualification.c.organisation_id == organisation_id)
+    )
+    return dict(rows.all())
+
+
 def record_completion(
     organisation: Organisation,
     user: User,
@@ -137,6 +158,9 @@ def record_completion(
         raise CentreError(
             "You have already recorded this learner for this qualification on that date."
         )
+    now = utcnow()
+    direct = routes_of(organisation.id).get(qualification_id) == "direct"
+    check_due_at, check_version = (None, None) if direct else check_due(now)
     completion = Completion(
         organisation_id=organisation.id,
         qualification_id=qualification_id,
@@ -145,10 +169,16 @@ def record_completion(
         completed_on=completed_on,
         assessment_signed_off=True,
         recorded_by_id=user.id,
+        recorded_at=now,
         source="form",
+        check_due_at=check_due_at,
+        check_policy_version_id=check_version,
     )
     db.session.add(completion)
     db.session.flush()
+    if direct:
+        # Direct claim status: the centre's own sign-off counts (issue 20).
+        sign_off([completion], user, now)
     return completion
 
 

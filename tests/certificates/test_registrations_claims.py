@@ -209,3 +209,13 @@ def test_learner_list_search_and_count(centre, monkeypatch):
     assert total == 3  # "more than 2"
     rows, next_after, _total = registrations.learner_page(user.organisation_id, limit=3)
     assert len(rows) == 3 and next_after == rows[-1].registration.id
+
+
+def test_the_single_completion_form_also_dates_our_check(centre):
+    user, qualification = centre
+    with time_machine.travel(CLAIMED, tick=False):
+        completion = completions.record_completion(
+            user.organisation, user, learner_name="Zed", learner_ref="Z-1",
+            qualification_id=qualification.id, completed_on=date(2026, 11, 20),
+            assessment_signed_off=True)
+    assert completion.check_due_at == datetime(2026, 12, 7, 17, tzinfo=UTC)
