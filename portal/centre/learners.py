@@ -18,7 +18,7 @@ from wtforms import SelectChoice
 
 from portal.approvals.services import CentreError
 from portal.centre import bp
-from portal.certificates import csv_import, tracker
+from portal.certificates import claims, csv_import, tracker
 from portal.certificates import services as completions
 from portal.certificates.forms import CompletionForm, TrackerFilterForm
 from portal.certificates.models import Completion
@@ -163,4 +163,5 @@ def learner(completion_id: int):
         now=utcnow(),
         arrival=completions.arrival_text(completion),
         postage_labels=POSTAGE_LABELS,
+        check=claims.check_wording(completion, utcnow()),
     )
