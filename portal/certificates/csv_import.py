@@ -17,8 +17,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from portal.accounts.models import Organisation, User
 from portal.approvals.models import Qualification
@@ -315,7 +316,9 @@ def _insert_new(
         if key not in existing
     ]
     if new_rows:
-        db.session.execute(_insert_ignoring_duplicates(), new_rows)
+        insert_ignoring_duplicates(
+            Completion, new_rows,
+            ["organisation_id", "learner_ref", "qualification_id", "completed_on"])
         _sign_off_direct(organisation, user, now)
     result.already_recorded = len(candidates) - len(new_rows)
     result.accepted = len(new_rows)
@@ -329,7 +332,7 @@ def _registrations(organisation_id: int, refs: set[str]) -> dict[tuple[str, int]
         rows = db.session.execute(
             select(Registration.learner_ref, Registration.qualification_id, Registration.id)
             .where(Registration.organisation_id == organisation_id,
-                   Registration.learner_ref.in_(ordered[start:start + 5000]))
+                   among(Registration.learner_ref, ordered[start:start + 5000]))
         )
         found.update({(ref, q): rid for ref, q, rid in rows})
     return found
@@ -377,16 +380,49 @@ def _existing_keys(organisation_id: int, refs: set[str]) -> set[Key]:
         return set()
     rows = db.session.execute(
         select(Completion.learner_ref, Completion.qualification_id, Completion.completed_on).where(
-            Completion.organisation_id == organisation_id, Completion.learner_ref.in_(refs)
+            Completion.organisation_id == organisation_id, among(Completion.learner_ref, refs)
         )
     )
     return {(ref, qualification_id, on) for ref, qualification_id, on in rows}
 
 
-def _insert_ignoring_duplicates():
-    """INSERT ... ON CONFLICT DO NOTHING on the natural key: a second upload racing this one
-    cannot create a duplicate or fail the whole file."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(Completion).on_conflict_do_nothing(
-        index_elements=["organisation_id", "learner_ref", "qualification_id", "completed_on"]
-    )
+def among(column, values) -> object:
+    """``column IN values`` for a long list: on PostgreSQL ``= ANY(array)``, one parameter
+    instead of thousands for the driver to parse (docs/PERFORMANCE.md)."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    return column.in_(values)
+
+
+def insert_ignoring_duplicates(model, rows: list[dict], key: list[str]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING on the natural key ``key``, so a second upload racing
+    this one cannot create a duplicate or fail the whole file.
+
+    On PostgreSQL the rows are streamed with COPY into a temporary table and moved across with
+    one INSERT ... SELECT: an executemany would be 20,000 statements through the driver, and
+    one huge multi-row INSERT costs the driver more to parse than the server to run
+    (docs/PERFORMANCE.md). SQLite runs in-process, so its executemany is already cheap. Both
+    run inside the request's transaction: a refusal later rolls all of it back."""
+    if not rows:
+        return
+    table = model.__table__
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(sqlite.insert(table).on_conflict_do_nothing(index_elements=key), rows)
+        return
+    from psycopg import sql
+
+    columns = list(rows[0])
+    names = sql.SQL(", ").join(map(sql.Identifier, columns))
+    staging = sql.Identifier(f"upload_{table.name}")
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    # Only the columns the rows carry: no id default, so no sequence numbers are used up.
+    cursor.execute(sql.SQL("CREATE TEMPORARY TABLE IF NOT EXISTS {} ON COMMIT DROP AS "
+                           "SELECT {} FROM {} WITH NO DATA")
+                   .format(staging, names, sql.Identifier(table.name)))
+    cursor.execute(sql.SQL("TRUNCATE {}").format(staging))
+    with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
+    cursor.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT ({}) DO NOTHING")
+                   .format(sql.Identifier(table.name), names, names, staging,
+                           sql.SQL(", ").join(map(sql.Identifier, key))))

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.accounts.models import Organisation, User
 from portal.approvals.models import Qualification
@@ -29,6 +28,8 @@ from portal.certificates.csv_import import (
     _decode,
     _parse_date,
     _records,
+    among,
+    insert_ignoring_duplicates,
 )
 from portal.certificates.models import Completion, Registration
 from portal.certificates.services import (
@@ -233,7 +234,7 @@ def _insert_new(organisation, user, candidates, result: UploadResult) -> None:
         existing |= set(db.session.execute(
             select(Registration.learner_ref, Registration.qualification_id).where(
                 Registration.organisation_id == organisation.id,
-                Registration.learner_ref.in_(refs[start:start + 5000]),
+                among(Registration.learner_ref, refs[start:start + 5000]),
             )
         ).tuples())
     now = utcnow()
@@ -242,12 +243,7 @@ def _insert_new(organisation, user, candidates, result: UploadResult) -> None:
                   "registered_by_id": user.id}
         for key, values in candidates.items() if key not in existing
     ]
-    if new_rows:
-        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-        db.session.execute(
-            dialect.insert(Registration).on_conflict_do_nothing(
-                index_elements=["organisation_id", "learner_ref", "qualification_id"]),
-            new_rows,
-        )
+    insert_ignoring_duplicates(Registration, new_rows,
+                               ["organisation_id", "learner_ref", "qualification_id"])
     result.accepted = len(new_rows)
     result.already_recorded = len(candidates) - len(new_rows)
