@@ -7,10 +7,16 @@ from flask import redirect, render_template, request, url_for
 
 from portal.certificates import ecert
 from portal.certificates.forms import VerifyForm
+from portal.extensions import limiter
 from portal.visitor import bp
+
+#: Enough for an employer checking a pile of certificates; too few to guess codes by
+#: (60 bits of randomness each).
+CHECKS_PER_ADDRESS = "30 per minute; 300 per hour"
 
 
 @bp.route("/verify/certificate", methods=["GET"])
+@limiter.limit(CHECKS_PER_ADDRESS)
 def verify_certificate():
     form = VerifyForm(formdata=request.args if "code" in request.args else None)
     if "code" in request.args and form.validate():
@@ -23,6 +29,7 @@ def verify_certificate():
 
 
 @bp.route("/verify/certificate/<code>")
+@limiter.limit(CHECKS_PER_ADDRESS)
 def verify_certificate_code(code: str):
     row = ecert.lookup(code[:40])
     form = VerifyForm(formdata=None, code=code[:40])

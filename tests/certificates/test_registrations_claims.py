@@ -219,3 +219,14 @@ def test_the_single_completion_form_also_dates_our_check(centre):
             qualification_id=qualification.id, completed_on=date(2026, 11, 20),
             assessment_signed_off=True)
     assert completion.check_due_at == datetime(2026, 12, 7, 17, tzinfo=UTC)
+
+
+def test_checking_codes_is_rate_limited(app):
+    from portal.extensions import limiter
+
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.reset()  # counts from other tests in this process do not carry over
+    visitor = app.test_client()
+    answers = [visitor.get(f"/verify/certificate/AAAA-BBBB-{n:04d}").status_code
+               for n in range(31)]
+    assert set(answers[:30]) == {404} and answers[30] == 429
