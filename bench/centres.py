@@ -12,7 +12,11 @@ Usage: ``python bench/centres.py [--database-url URL] [--learners N] [--iteratio
   app rendering the same 50 rows from a plain query;
 * prints the query plans of the tracker's queries, to show they use the composite indexes;
 * times a 5,000-row CSV upload through the upload page, then the same file again (every row
-  already recorded).
+  already recorded);
+* issue 20: seeds ``--registered`` learners (default 100,000) registered at the centre, times
+  the registered-learner list (first page, a deep page, a search) against its own plain-query
+  baseline, and a ``--registration-upload-rows`` (default 20,000) registrations upload, then
+  the same file again.
 """
 
 from __future__ import annotations
@@ -39,8 +43,8 @@ from portal.accounts.models import Organisation, User  # noqa: E402
 from portal.accounts.passwords import hash_password  # noqa: E402
 from portal.approvals.models import Qualification  # noqa: E402
 from portal.approvals.services import grant_qualifications  # noqa: E402
-from portal.certificates import csv_import, tracker  # noqa: E402
-from portal.certificates.models import Completion
+from portal.certificates import csv_import, registrations, tracker  # noqa: E402
+from portal.certificates.models import Completion, Registration  # noqa: E402
 from portal.database import UTCDateTime  # noqa: E402
 from portal.extensions import db  # noqa: E402
 
@@ -84,6 +88,17 @@ SELECT
     CASE WHEN i % 10 > 4 THEN :arrival_to ELSE NULL END,
     CASE WHEN i % 10 = 9 THEN :returned_at ELSE NULL END,
     ''
+FROM n
+"""
+
+REGISTRATION_SQL = """
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)
+INSERT INTO learner_registration (
+    organisation_id, qualification_id, learner_name, learner_ref, started_on, source,
+    registered_at
+)
+SELECT :org, CASE i % 3 WHEN 0 THEN :q1 WHEN 1 THEN :q2 ELSE :q3 END,
+    'Registered Learner ' || i, 'RG-' || i, :started_on, 'csv', :registered_at
 FROM n
 """
 
@@ -217,6 +232,87 @@ def add_baseline_route(app, centre_id: int) -> None:
 
     app.add_url_rule("/bench/baseline", "bench_baseline", baseline)
 
+    def registered_baseline():
+        rows = db.session.scalars(
+            select(Registration)
+            .where(Registration.organisation_id == centre_id)
+            .order_by(Registration.id.desc())
+            .limit(registrations.PAGE_SIZE)
+        ).all()
+        return render_template_string(REGISTERED_BASELINE, rows=rows)
+
+    app.add_url_rule("/bench/registered-baseline", "bench_registered_baseline",
+                     registered_baseline)
+
+
+REGISTERED_BASELINE = """<!DOCTYPE html><html lang="en"><head><title>Baseline</title></head><body>
+<table>{% for r in rows %}<tr><td>{{ r.learner_name }}</td><td>{{ r.learner_ref }}</td>
+<td>{{ r.started_on }}</td></tr>{% endfor %}</table></body></html>"""
+
+
+def seed_registrations(app, centre_id: int, count: int) -> tuple[float, int]:
+    """``count`` registered learners at the centre, in one set-based statement."""
+    with app.app_context():
+        quals = list(db.session.scalars(select(Qualification.id).order_by(Qualification.id)))
+        statement = text(REGISTRATION_SQL).bindparams(
+            bindparam("registered_at", type_=UTCDateTime()),
+            bindparam("started_on", type_=Date()),
+        )
+        started = time.perf_counter()
+        db.session.execute(statement, {
+            "count": count, "org": centre_id, "q1": quals[0], "q2": quals[1], "q3": quals[2],
+            "started_on": date(2026, 9, 1), "registered_at": datetime.now(UTC),
+        })
+        db.session.commit()
+        seconds = time.perf_counter() - started
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        middle = db.session.scalar(
+            select(Registration.id).where(Registration.organisation_id == centre_id)
+            .order_by(Registration.id.desc()).offset(count // 2).limit(1))
+        return seconds, middle
+
+
+def registrations_csv(rows: int, codes: list[str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(registrations.TEMPLATE_HEADER)
+    for n in range(rows):
+        writer.writerow([f"New Learner {n}", f"NL-{n:06d}", codes[n % len(codes)],
+                         "2026-09-01"])
+    return out.getvalue().encode()
+
+
+def bench_registered(app, client, info: dict, args) -> None:
+    """Issue 20: the registered-learner list at scale, and a large registrations upload."""
+    seconds, middle = seed_registrations(app, info["centre_id"], args.registered)
+    print(f"\nRegistered {args.registered:,} learners at the centre in {seconds:.2f} s")
+    pages = {
+        "baseline: plain query, same 50 registrations": "/bench/registered-baseline",
+        "registered learners, first page": "/centre/registered",
+        "registered learners, a deep page (keyset)": f"/centre/registered?after={middle}",
+        "registered learners, search 'RG-4321'": "/centre/registered?q=RG-4321",
+    }
+    print(f"Server time over {args.iterations} requests each (Flask test client), ms:")
+    base = None
+    for label, path in pages.items():
+        p50, p95 = timings(client, path, args.iterations)
+        base = base or p50
+        print(f"  {label:<46} {p50:7.1f} {p95:7.1f}   ({p50 / base:.1f}x baseline p50)")
+    data = registrations_csv(args.registration_upload_rows, info["quals"])
+    for attempt in ("first upload", "same file again"):
+        started = time.perf_counter()
+        response = client.post(
+            "/centre/registered/upload",
+            data={"file": (io.BytesIO(data), "registrations.csv")},
+            content_type="multipart/form-data",
+        )
+        seconds = time.perf_counter() - started
+        assert response.status_code == 200
+        added = response.get_data(as_text=True).split("<strong>", 1)[1].split("</strong>", 1)[0]
+        print(f"Registrations upload of {args.registration_upload_rows:,} rows, {attempt}: "
+              f"{seconds:.2f} s ({added} added)")
+
 
 def timings(client, path: str, iterations: int) -> tuple[float, float]:
     for _ in range(10):
@@ -272,6 +368,8 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=20_000)
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--upload-rows", type=int, default=5_000)
+    parser.add_argument("--registered", type=int, default=100_000)
+    parser.add_argument("--registration-upload-rows", type=int, default=20_000)
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/centres.db"
     print(
@@ -336,6 +434,8 @@ def main() -> None:
                 )
             )
         print(f"Centre now has {total:,} learners (no duplicates from the second upload).")
+        if args.registered:
+            bench_registered(app, client, info, args)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from portal.notify import models as notify  # noqa: F401
 from portal.payments import models as payments  # noqa: F401
 from portal.performance import models as performance  # noqa: F401
 from portal.privacy import models as privacy  # noqa: F401
+from portal.quality import models as quality  # noqa: F401
+from portal.quality import rules as quality_rules  # noqa: F401
 from portal.requests import models as requests  # noqa: F401
 from portal.requests import privacy as requests_privacy  # noqa: F401
 from portal.requests import rules as requests_rules  # noqa: F401

@@ -48,3 +48,18 @@ def guard_blueprint(bp, *roles: Role) -> None:
         if current_user.role not in allowed:
             abort(403)
         return None
+
+
+def viewers_only_look(bp) -> None:
+    """A contact who can only view (issue 20) changes nothing: every POST in ``bp`` is 403.
+
+    Register after :func:`guard_blueprint`, which has already sent anyone signed out away.
+    """
+
+    @bp.before_request
+    def _refuse_changes_by_viewers():
+        if request.method not in ("GET", "HEAD", "OPTIONS") and (
+            current_user.is_authenticated and not current_user.is_organisation_admin
+        ):
+            abort(403)
+        return None

@@ -5,7 +5,16 @@ typed text. Password fields are never re-filled on a failed submit."""
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from wtforms import EmailField, PasswordField
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.accounts.passwords import PASSWORD_MAX, PASSWORD_MIN, password_problem
@@ -125,3 +134,41 @@ def email_field(label: str = "Email address") -> EmailField:
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
+
+
+# -- an organisation's colleagues (portal.accounts.contacts) ---------------------------------
+
+
+def _org_role_choices():
+    from portal.accounts.models import ORG_ROLE_LABELS
+
+    return [SelectChoice(role.value, label) for role, label in ORG_ROLE_LABELS.items()]
+
+
+class InviteColleagueForm(FlaskForm):
+    full_name = StringField(
+        "Full name",
+        filters=[strip_text],
+        validators=[
+            DataRequired(message="Enter your colleague's full name."),
+            Length(max=120, message="The name must be 120 characters or fewer."),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+    email = email_field("Their work email address")
+    role = RadioField(
+        "What they can do",
+        choices=_org_role_choices(),
+        default="viewer",
+        validators=[DataRequired(message="Choose what your colleague can do.")],
+    )
+    submit = SubmitField("Send the invitation")
+
+
+class ColleagueRoleForm(FlaskForm):
+    role = SelectField("Role", choices=_org_role_choices())
+    submit = SubmitField("Change role")
+
+
+class RemoveColleagueForm(FlaskForm):
+    submit = SubmitField("Remove")

@@ -32,6 +32,21 @@ ROLE_LABELS = {
 }
 
 
+class OrgRole(StrEnum):
+    """What a centre's or employer's contact may do for their organisation."""
+
+    #: Sees everything, changes everything, and manages colleagues' accounts.
+    ADMIN = "admin"
+    #: Sees the organisation's pages; changes nothing.
+    VIEWER = "viewer"
+
+
+ORG_ROLE_LABELS = {
+    OrgRole.ADMIN: "Administrator",
+    OrgRole.VIEWER: "Can only view",
+}
+
+
 class OrgKind(StrEnum):
     EMPLOYER = "employer"
     CENTRE = "centre"
@@ -84,7 +99,10 @@ class User(UserMixin, db.Model):
     """Anyone who signs in. What they may do follows from ``role``."""
 
     __tablename__ = "user_account"
-    __table_args__ = (CheckConstraint(f"role IN ({in_values(Role)})", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN ({in_values(Role)})", name="role"),
+        CheckConstraint(f"organisation_role IN ({in_values(OrgRole)})", name="organisation_role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -96,6 +114,10 @@ class User(UserMixin, db.Model):
     postal_address: Mapped[str] = mapped_column(String(500), default="", server_default="")
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    #: An employer or centre contact's rights in their organisation (administrator or view only).
+    organisation_role: Mapped[str] = mapped_column(
+        String(10), default=OrgRole.ADMIN.value, server_default=OrgRole.ADMIN.value
     )
     is_enabled: Mapped[bool] = mapped_column(default=True)
     email_verified_at: Mapped[datetime | None]
@@ -134,6 +156,14 @@ class User(UserMixin, db.Model):
         if self.membership is not None and self.membership.status == "applicant":
             return "Applicant"
         return self.role_label
+
+    @property
+    def is_organisation_admin(self) -> bool:
+        return self.organisation_role == OrgRole.ADMIN.value
+
+    @property
+    def organisation_role_label(self) -> str:
+        return ORG_ROLE_LABELS[OrgRole(self.organisation_role)]
 
     @property
     def first_name(self) -> str:

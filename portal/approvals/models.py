@@ -82,6 +82,10 @@ centre_qualification = Table(
     Column(
         "qualification_id", ForeignKey("qualification.id", ondelete="RESTRICT"), primary_key=True
     ),
+    # Who signs off this centre's claims for this qualification (CHARTER §9): "external", our
+    # quality assurer checks each claim; "direct", the centre's own sign-off counts.
+    Column("sign_off_route", String(10), nullable=False, server_default="external"),
+    CheckConstraint("sign_off_route IN ('external', 'direct')", name="sign_off_route"),
 )
 
 

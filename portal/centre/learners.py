@@ -18,9 +18,9 @@ from wtforms import SelectChoice
 
 from portal.approvals.services import CentreError
 from portal.centre import bp
-from portal.certificates import csv_import, tracker
+from portal.certificates import claims, csv_import, tracker
 from portal.certificates import services as completions
-from portal.certificates.forms import CompletionForm, TrackerFilterForm, UploadCompletionsForm
+from portal.certificates.forms import CompletionForm, TrackerFilterForm
 from portal.certificates.models import Completion
 from portal.charter import POSTAGE_LABELS
 from portal.clock import london_today
@@ -28,9 +28,6 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.security import policy
 from portal.security.inputs import query_int
-
-#: How many rejected rows an upload report lists in full.
-REPORT_LIMIT = 1000
 
 
 def _approved_organisation():
@@ -146,28 +143,6 @@ def learner_new():
     return render_template("centre/learner_new.html", form=form)
 
 
-@bp.route("/learners/upload", methods=["GET", "POST"])
-def learners_upload():
-    organisation = _approved_organisation()
-    form = UploadCompletionsForm()
-    result = None
-    if form.validate_on_submit():
-        try:
-            result = csv_import.import_completions_csv(
-                organisation, current_user, form.file.data.read()
-            )
-        except CentreError as exc:
-            db.session.rollback()  # the page is shown again (200): commit nothing of it
-            form.file.errors = [str(exc)]
-    return render_template(
-        "centre/learners_upload.html",
-        form=form,
-        result=result,
-        report_limit=REPORT_LIMIT,
-        columns=csv_import.CSV_TEMPLATE_HEADER,
-    )
-
-
 @bp.route("/learners/template.csv")
 def learners_template():
     _approved_organisation()
@@ -189,4 +164,5 @@ def learner(completion_id: int):
         now=utcnow(),
         arrival=completions.arrival_text(completion),
         postage_labels=POSTAGE_LABELS,
+        check=claims.check_wording(completion, utcnow()),
     )

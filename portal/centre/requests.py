@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from portal.centre import bp
 from portal.requests import pages
-from portal.requests.forms import CentreSupportForm
+from portal.requests.forms import AmendmentForm, AppealForm, CentreSupportForm
 
 
 @bp.route("/requests/<reference>/sent")
@@ -57,3 +57,19 @@ def requests_list():
 def new_request():
     # Centre enquiries go to the team's queue, not to one person.
     return pages.new_organisation_request("centre", CentreSupportForm, route_to=lambda user: None)
+
+
+@bp.route("/requests/new/amendment", methods=["GET", "POST"])
+def new_amendment():
+    """An amendment or certificate correction (CHARTER.md section 9: 10 working days)."""
+    return pages.new_organisation_request("centre", AmendmentForm, route_to=lambda user: None,
+                                          endpoint="new_amendment")
+
+
+@bp.route("/requests/new/appeal", methods=["GET", "POST"])
+def new_appeal():
+    """An appeal (CHARTER.md section 9: acknowledged within 3, decided within 20 working
+    days); the decision date is promised when it arrives."""
+    return pages.new_organisation_request("centre", AppealForm, route_to=lambda user: None,
+                                          endpoint="new_appeal")
+

@@ -17,13 +17,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import String, any_, bindparam, func, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from portal.accounts.models import Organisation, User
 from portal.approvals.models import Qualification
 from portal.approvals.services import CentreError
-from portal.certificates.models import CertificateStatus, Completion
+from portal.certificates import claims
+from portal.certificates.models import CertificateStatus, Completion, Registration
 from portal.certificates.services import (
     approved_qualifications,
     completed_on_problem,
@@ -31,6 +33,7 @@ from portal.certificates.services import (
     learner_ref_problem,
     normalise_learner_ref,
     require_approved,
+    sign_off,
 )
 from portal.clock import london_today
 from portal.database import utcnow
@@ -72,10 +75,13 @@ class RowProblem:
     line: int
     learner: str
     reason: str
+    #: The row as it was in the file, for the rejects download.
+    cells: tuple[str, ...] = ()
 
 
 @dataclass
 class UploadResult:
+    header: tuple[str, ...] = ()
     rows: int = 0
     accepted: int = 0
     already_recorded: int = 0
@@ -96,12 +102,12 @@ def import_completions_csv(organisation: Organisation, user: User, data: bytes) 
     """Check every row of an upload, keep the good ones and report the rest by line number
     (see the module's docstring)."""
     require_approved(organisation)
-    records = _records(csv.reader(io.StringIO(_decode(data), newline="")))
+    records = _records(csv.reader(io.StringIO(_decode(data), newline=""), strict=True))
     first = next(records, None)
     if first is None:
         raise CentreError("The file is empty.")
     context = _Context.for_file(organisation, _columns(first[1]), len(first[1]))
-    result = UploadResult()
+    result = UploadResult(header=tuple(first[1]))
     candidates = _check_rows(records, context, result)
     _insert_new(organisation, user, candidates, result)
     return result
@@ -111,22 +117,39 @@ def import_completions_csv(organisation: Organisation, user: User, data: bytes) 
 
 
 def _decode(data: bytes) -> str:
+    """The file's text: UTF-8, with or without the byte-order mark spreadsheets add. Any
+    other encoding, or a NUL byte (a spreadsheet's own format renamed .csv), is refused
+    whole, so nothing of a file we cannot trust is kept."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:
         raise CentreError(
-            "We could not read the file. Save it as 'CSV UTF-8' and upload it again."
-        ) from None
+            "We could not read the file: it is not a plain CSV file in UTF-8. Save it from "
+            "your spreadsheet as 'CSV UTF-8' and upload it again. Nothing from this file "
+            "was saved."
+        )
+    return text
 
 
 def _records(reader) -> Iterator[tuple[int, list[str]]]:
     """Each record that is not blank, with the line it starts on (a quoted cell may span
     lines, so the line is counted from where the previous record ended)."""
     line = 0
-    for row in reader:
-        start_line, line = line + 1, reader.line_num
-        if any(cell.strip() for cell in row):
-            yield start_line, row
+    try:
+        for row in reader:
+            start_line, line = line + 1, reader.line_num
+            if any(cell.strip() for cell in row):
+                yield start_line, row
+    except csv.Error:
+        # A NUL byte or a quote left open to the end of the file: not a CSV we can trust,
+        # so nothing of it is kept (the caller rolls back).
+        raise CentreError(
+            f"We could not read the file after line {line}: it is not a plain CSV file. "
+            "Save it from your spreadsheet as 'CSV UTF-8' and upload it again. "
+            "Nothing from this file was saved."
+        ) from None
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -278,7 +301,9 @@ def _check_rows(
             else:
                 candidates[key] = (start_line, row)
         if problem is not None:
-            result.rejected.append(RowProblem(start_line, row.name or row.ref, problem))
+            result.rejected.append(
+                RowProblem(start_line, row.name or row.ref, problem, tuple(cells))
+            )
     return candidates
 
 
@@ -292,17 +317,58 @@ def _insert_new(
     result: UploadResult,
 ) -> None:
     """Insert the rows not recorded before, in one statement; count the ones that were."""
-    existing = _existing_keys(organisation.id, {ref for ref, _q, _d in candidates})
+    refs = {ref for ref, _q, _d in candidates}
+    existing = _existing_keys(organisation.id, refs)
     now = utcnow()
+    # Each claim's check is due by the claim-check promise (CHARTER §9), and it closes the
+    # learner's registration where there is one (issue 20).
+    check_due_at, check_version = claims.check_due(now)
+    registered = _registrations(organisation.id, refs)
     new_rows = [
         _values(organisation.id, user.id, key, row, now)
+        | {"check_due_at": check_due_at, "check_policy_version_id": check_version,
+           "registration_id": registered.get(key[:2]), "claim_kind": "full", "units": ""}
         for key, (_line, row) in candidates.items()
         if key not in existing
     ]
     if new_rows:
-        db.session.execute(_insert_ignoring_duplicates(), new_rows)
+        insert_ignoring_duplicates(
+            Completion, new_rows,
+            ["organisation_id", "learner_ref", "qualification_id", "completed_on"])
+        _sign_off_direct(organisation, user, now)
     result.already_recorded = len(candidates) - len(new_rows)
     result.accepted = len(new_rows)
+
+
+def _registrations(organisation_id: int, refs: set[str]) -> dict[tuple[str, int], int]:
+    """The registrations of these learners, by (learner, qualification)."""
+    found: dict[tuple[str, int], int] = {}
+    ordered = sorted(refs)
+    for start in range(0, len(ordered), 5000):
+        rows = db.session.execute(
+            select(Registration.learner_ref, Registration.qualification_id, Registration.id)
+            .where(Registration.organisation_id == organisation_id,
+                   among(Registration.learner_ref, ordered[start:start + 5000]))
+        )
+        found.update({(ref, q): rid for ref, q, rid in rows})
+    return found
+
+
+def _sign_off_direct(organisation: Organisation, user: User, now: datetime) -> None:
+    """On the direct route the centre's own sign-off counts: the rows just added for those
+    qualifications are signed off at once, starting their certificate clocks."""
+    direct = [q for q, route in claims.routes_of(organisation.id).items() if route == "direct"]
+    if not direct:
+        return
+    added = list(db.session.scalars(select(Completion).where(
+        Completion.organisation_id == organisation.id,
+        Completion.status == CertificateStatus.RECORDED.value,
+        Completion.qualification_id.in_(direct),
+        Completion.recorded_at == now,
+    )))
+    for completion in added:
+        completion.check_due_at = completion.check_policy_version_id = None
+    sign_off(added, user, now)
 
 
 def _values(organisation_id: int, user_id: int, key: Key, row: _Row, now: datetime) -> dict:
@@ -330,16 +396,49 @@ def _existing_keys(organisation_id: int, refs: set[str]) -> set[Key]:
         return set()
     rows = db.session.execute(
         select(Completion.learner_ref, Completion.qualification_id, Completion.completed_on).where(
-            Completion.organisation_id == organisation_id, Completion.learner_ref.in_(refs)
+            Completion.organisation_id == organisation_id, among(Completion.learner_ref, refs)
         )
     )
     return {(ref, qualification_id, on) for ref, qualification_id, on in rows}
 
 
-def _insert_ignoring_duplicates():
-    """INSERT ... ON CONFLICT DO NOTHING on the natural key: a second upload racing this one
-    cannot create a duplicate or fail the whole file."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(Completion).on_conflict_do_nothing(
-        index_elements=["organisation_id", "learner_ref", "qualification_id", "completed_on"]
-    )
+def among(column, values) -> object:
+    """``column IN values`` for a long list: on PostgreSQL ``= ANY(array)``, one parameter
+    instead of thousands for the driver to parse (docs/PERFORMANCE.md)."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    return column.in_(values)
+
+
+def insert_ignoring_duplicates(model, rows: list[dict], key: list[str]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING on the natural key ``key``, so a second upload racing
+    this one cannot create a duplicate or fail the whole file.
+
+    On PostgreSQL the rows are streamed with COPY into a temporary table and moved across with
+    one INSERT ... SELECT: an executemany would be 20,000 statements through the driver, and
+    one huge multi-row INSERT costs the driver more to parse than the server to run
+    (docs/PERFORMANCE.md). SQLite runs in-process, so its executemany is already cheap. Both
+    run inside the request's transaction: a refusal later rolls all of it back."""
+    if not rows:
+        return
+    table = model.__table__
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(sqlite.insert(table).on_conflict_do_nothing(index_elements=key), rows)
+        return
+    from psycopg import sql
+
+    columns = list(rows[0])
+    names = sql.SQL(", ").join(map(sql.Identifier, columns))
+    staging = sql.Identifier(f"upload_{table.name}")
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    # Only the columns the rows carry: no id default, so no sequence numbers are used up.
+    cursor.execute(sql.SQL("CREATE TEMPORARY TABLE IF NOT EXISTS {} ON COMMIT DROP AS "
+                           "SELECT {} FROM {} WITH NO DATA")
+                   .format(staging, names, sql.Identifier(table.name)))
+    cursor.execute(sql.SQL("TRUNCATE {}").format(staging))
+    with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
+    cursor.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT ({}) DO NOTHING")
+                   .format(sql.Identifier(table.name), names, names, staging,
+                           sql.SQL(", ").join(map(sql.Identifier, key))))

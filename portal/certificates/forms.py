@@ -7,6 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    RadioField,
     SearchField,
     SelectChoice,
     SelectField,
@@ -188,3 +189,103 @@ class BulkCertificatesForm(FlaskForm):
         filters=[strip_text],
     )
     go = SubmitField("Apply to selected")
+
+
+# -- registrations and claims (issue 20) ---------------------------------------------------------
+
+
+class RegistrationForm(FlaskForm):
+    learner_name = CompletionForm.learner_name
+    learner_ref = CompletionForm.learner_ref
+    # No "required" attribute: a select whose first option is a real choice must not have
+    # one (HTML), and the server checks the choice anyway.
+    qualification = SelectField(
+        "Qualification", coerce=int, render_kw={"required": False},
+        validators=[InputRequired(message="Choose the qualification.")],
+    )
+    started_on = DateField(
+        "Start date",
+        validators=[InputRequired(message="Enter the date the learner started, e.g. 2026-09-07.")],
+        description="The day the learner started the qualification.",
+    )
+    submit = SubmitField("Register learner")
+
+
+class ClaimForm(FlaskForm):
+    claim_kind = RadioField(
+        "What are you claiming?",
+        choices=[SelectChoice("full", "The full certificate"),
+                 SelectChoice("unit", "A unit certificate (some units only)")],
+        default="full",
+        validators=[InputRequired(message="Choose a full certificate or a unit certificate.")],
+    )
+    units = StringField(
+        "Units achieved (for a unit certificate)",
+        filters=[strip_text],
+        validators=[Length(max=500, message="List the units in 500 characters or fewer.")],
+        description="The unit codes or titles, separated by commas.",
+    )
+    completed_on = DateField(
+        "Date assessment was completed",
+        validators=[InputRequired(message="Enter the completion date, for example 2026-11-02.")],
+    )
+    assessment_signed_off = BooleanField(
+        "Assessment is fully signed off for this learner",
+        validators=[DataRequired(
+            message="Confirm that assessment is fully signed off before claiming.")],
+    )
+    submit = SubmitField("Claim certificate")
+
+
+class UploadRegistrationsForm(UploadCompletionsForm):
+    file = FileField(
+        "CSV file of learners to register",
+        description="One learner a line, with the columns in the template. Up to 20,000 learners.",
+        render_kw={"accept": ".csv,text/csv"},
+    )
+
+
+class LearnerSearchForm(FlaskForm):
+    """The learner list's search, read from the query string (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField("Search by name, email or identifier", filters=[strip_text],
+                    validators=[Optional(), Length(max=100)])
+
+
+class SignOffRouteForm(FlaskForm):
+    route = SelectField("Sign-off route", choices=[
+        SelectChoice("external", "Our quality assurer signs off each claim"),
+        SelectChoice("direct", "Direct claim status: the centre's own sign-off counts"),
+    ])
+    submit = SubmitField("Save route")
+
+
+class ReissueForm(FlaskForm):
+    reason = StringField(
+        "Why it is being reissued", filters=[strip_text],
+        validators=[DataRequired(message="Say why the certificate is being reissued."),
+                    Length(max=200)],
+        description="For example: reprint after loss, or name corrected.",
+    )
+    learner_name = StringField(
+        "Corrected name (leave blank to keep the name)", filters=[strip_text],
+        validators=[Optional(), Length(max=120)],
+    )
+    submit = SubmitField("Reissue the certificate")
+
+
+class VerifyForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    code = StringField(
+        "Verification code", filters=[strip_text],
+        validators=[DataRequired(message="Enter the verification code from the certificate."),
+                    Length(max=40, message="That is too long for a verification code.")],
+        description="12 letters and numbers, printed on the certificate, like 7KQ4-MZ2P-X9DA.",
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    submit = SubmitField("Check certificate")

@@ -44,6 +44,13 @@ CERTIFICATE_STATUS_LABELS = {
     CertificateStatus.RETURNED: "Returned to us undelivered",
 }
 
+class ClaimKind(StrEnum):
+    #: The whole qualification.
+    FULL = "full"
+    #: Some units only (a partial claim, certified as a unit certificate).
+    UNIT = "unit"
+
+
 #: States in which the certificate is still ours to send: these can be overdue.
 AWAITING_DISPATCH = (CertificateStatus.SIGNED_OFF.value, CertificateStatus.PRINTED.value)
 #: The tracker's filter for both of them ("being prepared", the dashboard's figure).
@@ -124,12 +131,40 @@ class Completion(db.Model):
     returned_at: Mapped[datetime | None]
     return_note: Mapped[str] = mapped_column(Text, default="")
 
+    # The claim (issue 20): the learner's registration it closes, full or unit, and when our
+    # check of it is due (CHARTER §9, claim-check), stored with its policy version.
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learner_registration.id", ondelete="SET NULL"), index=True
+    )
+    claim_kind: Mapped[str] = mapped_column(
+        String(10), default=ClaimKind.FULL.value, server_default=ClaimKind.FULL.value
+    )
+    units: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    check_due_at: Mapped[datetime | None]
+    check_policy_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("policy_version.id", ondelete="RESTRICT")
+    )
+
     organisation: Mapped[Organisation] = relationship()
     qualification: Mapped[Qualification] = relationship()
 
     @property
     def status_label(self) -> str:
         return CERTIFICATE_STATUS_LABELS[CertificateStatus(self.status)]
+
+    @property
+    def claim_label(self) -> str:
+        if self.claim_kind == ClaimKind.UNIT.value:
+            return f"Unit certificate ({self.units})" if self.units else "Unit certificate"
+        return "Full certificate"
+
+    def check_is_overdue(self, now: datetime) -> bool:
+        """Our check of the claim is late (CHARTER §9: said plainly as missed)."""
+        return (
+            self.status == CertificateStatus.RECORDED.value
+            and self.check_due_at is not None
+            and self.check_due_at < now
+        )
 
     def is_overdue(self, now: datetime) -> bool:
         return (
@@ -140,3 +175,89 @@ class Completion(db.Model):
 
     def __repr__(self) -> str:
         return f"<Completion {self.id} {self.status}>"
+
+
+class Registration(db.Model):
+    """A learner registered on a qualification when they start (issue 20). One per learner
+    and qualification at a centre: the natural key makes a repeated upload harmless. The
+    learner's page follows it to its claims and certificates."""
+
+    __tablename__ = "learner_registration"
+    __table_args__ = (
+        UniqueConstraint(
+            "organisation_id", "learner_ref", "qualification_id",
+            name="uq_learner_registration_natural_key",
+        ),
+        # The centre's learner list: newest first, by keyset, with or without a qualification.
+        Index("ix_learner_registration_org_id", "organisation_id", "id"),
+        Index("ix_learner_registration_org_qualification_id",
+              "organisation_id", "qualification_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    qualification_id: Mapped[int] = mapped_column(
+        ForeignKey("qualification.id", ondelete="RESTRICT")
+    )
+    learner_name: Mapped[str] = mapped_column(String(120))
+    learner_ref: Mapped[str] = mapped_column(String(254))
+    started_on: Mapped[date]
+    source: Mapped[str] = mapped_column(String(10), default="form")
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    registered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    organisation: Mapped[Organisation] = relationship()
+    qualification: Mapped[Qualification] = relationship()
+    claims: Mapped[list[Completion]] = relationship(
+        order_by="Completion.id", foreign_keys="Completion.registration_id"
+    )
+
+
+class UploadReport(db.Model):
+    """What became of one uploaded file: the counts, and the rejected rows as CSV with a
+    reason column, for the centre to download, fix and upload again."""
+
+    __tablename__ = "upload_report"
+    __table_args__ = (
+        CheckConstraint("kind IN ('registrations', 'completions')", name="kind"),
+        Index("ix_upload_report_org_id", "organisation_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    rows: Mapped[int] = mapped_column(default=0)
+    accepted: Mapped[int] = mapped_column(default=0)
+    already_recorded: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    rejects_csv: Mapped[str] = mapped_column(Text, default="")
+
+
+class CertificateCode(db.Model):
+    """The verification code printed on an e-certificate. A reprint or correction issues a
+    new code and marks this one superseded, so checking it says so (issue 20)."""
+
+    __tablename__ = "certificate_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    completion_id: Mapped[int] = mapped_column(
+        ForeignKey("completion.id", ondelete="CASCADE"), index=True
+    )
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    learner_name: Mapped[str] = mapped_column(String(120))
+    superseded_at: Mapped[datetime | None]
+    superseded_reason: Mapped[str] = mapped_column(String(200), default="")
+
+    completion: Mapped[Completion] = relationship()
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 
 from portal.accounts.models import User
 from portal.approvals.models import CentreApplication, CentreDocument
-from portal.certificates.models import Completion
+from portal.certificates.models import Completion, Registration
 from portal.extensions import db
 from portal.privacy.registry import ERASED_NAME, ExportPart, iso, register_eraser, register_exporter
 
@@ -71,6 +71,9 @@ def export_centres(user: User) -> ExportPart:
                 for d in documents
             ],
             "learner_results_you_recorded": recorded or 0,
+            "learners_you_registered": db.session.scalar(
+                select(func.count(Registration.id)).where(Registration.registered_by_id == user.id)
+            ) or 0,
         }
     )
 

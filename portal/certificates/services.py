@@ -19,6 +19,7 @@ from portal import charter
 from portal.accounts.models import Organisation, OrgKind, User
 from portal.approvals.models import Qualification, centre_qualification
 from portal.approvals.services import CentreError
+from portal.certificates import ecert
 from portal.certificates.models import AWAITING_DISPATCH, CertificateStatus, Completion
 from portal.clock import london_today
 from portal.database import unique_or, utcnow
@@ -96,6 +97,27 @@ def require_approved(organisation: Organisation) -> None:
         raise CentreError("Only approved centres can record completions.")
 
 
+CHECK_PROMISE = "claim-check"
+
+
+def check_due(now: datetime) -> tuple[datetime, int]:
+    """When our check of a claim made ``now`` is due (CHARTER §9, ``claim-check``), and the
+    policy version that says so."""
+    policy = current_policy()
+    promise = promises_for(policy)[CHECK_PROMISE]
+    return charter.due_at(promise, now, get_calendar()), policy.id
+
+
+def routes_of(organisation_id: int) -> dict[int, str]:
+    """Each of the centre's qualifications (by id) and its sign-off route: ``external`` (our
+    quality assurer checks each claim) or ``direct`` (the centre's own sign-off counts)."""
+    rows = db.session.execute(
+        select(centre_qualification.c.qualification_id, centre_qualification.c.sign_off_route)
+        .where(centre_qualification.c.organisation_id == organisation_id)
+    )
+    return dict(rows.all())
+
+
 def record_completion(
     organisation: Organisation,
     user: User,
@@ -137,6 +159,9 @@ def record_completion(
     )
     if duplicate is not None:
         raise already
+    now = utcnow()
+    direct = routes_of(organisation.id).get(qualification_id) == "direct"
+    check_due_at, check_version = (None, None) if direct else check_due(now)
     completion = Completion(
         organisation_id=organisation.id,
         qualification_id=qualification_id,
@@ -145,11 +170,17 @@ def record_completion(
         completed_on=completed_on,
         assessment_signed_off=True,
         recorded_by_id=user.id,
+        recorded_at=now,
         source="form",
+        check_due_at=check_due_at,
+        check_policy_version_id=check_version,
     )
     with unique_or(db.session, already):  # the same learner sent twice at once (issue #14)
         db.session.add(completion)
         db.session.flush()
+    if direct:
+        # Direct claim status: the centre's own sign-off counts (issue 20).
+        sign_off([completion], user, now)
     return completion
 
 
@@ -203,6 +234,7 @@ def sign_off(completions: list[Completion], staff: User, now: datetime | None = 
         completion.dispatch_due_at = due
         completion.policy_version_id = policy.id
         completion.certificate_number = f"CERT-{completion.id:07d}"
+        ecert.issue_code(completion, now)
         count += 1
     db.session.flush()
     return count

@@ -188,6 +188,53 @@ _CATALOGUE: dict[str, tuple[str, str, str, bool, str, RuleKind, int, Callable[[i
             "being fully signed off; delivery time depends on the postage used."
         ),
     ),
+    # The extended services' promises (CHARTER.md section 9, issue 20).
+    "claim-check": (
+        "Check your centre's claim",
+        "Learning centres, for each certificate claim we sign off ourselves",
+        "We have signed off the claim or told you why not",
+        False,
+        "check the claim",
+        RuleKind.WORKING_DAYS,
+        5,
+        lambda n: (
+            f"Where our quality assurer signs off your claims, we will check each claim within "
+            f"{_days(n)}; the certificate promise starts when we sign it off."
+        ),
+    ),
+    "amendment": (
+        "Complete your amendment or correction",
+        "Learning centres, for a wrong detail on a record or certificate",
+        "The amendment or correction is made",
+        False,
+        "complete the amendment",
+        RuleKind.WORKING_DAYS,
+        10,
+        lambda n: f"We will complete an amendment or certificate correction within {_days(n)}.",
+    ),
+    "appeal": (
+        "Acknowledge your appeal",
+        "Learning centres appealing against a decision or disputing a result",
+        "We have acknowledged the appeal",
+        True,
+        "acknowledge your appeal",
+        RuleKind.WORKING_DAYS,
+        3,
+        lambda n: (
+            f"We will acknowledge an appeal within {_days(n)} and then tell you the date of "
+            "our decision."
+        ),
+    ),
+    "appeal-decision": (
+        "Decide your appeal",
+        "Learning centres appealing against a decision or disputing a result",
+        "We have decided the appeal and told you",
+        False,
+        "decide your appeal",
+        RuleKind.WORKING_DAYS,
+        20,
+        lambda n: f"We will decide an appeal within {_days(n)} of receiving it.",
+    ),
     "renewal-reminder": (
         "Remind you to renew",
         "Members",

@@ -110,6 +110,8 @@ def seed_centres() -> int:
                 completion, "Addressee unknown", now=signed + timedelta(days=12)
             )
 
+    _seed_registrations(riverside, centre_user, quals["CSC-301"], now)
+
     created = 0
     pw = hash_password(DEMO_PASSWORD)
     applicant = demo_user("newcentre@demo.test", "Ellie Marsh", Role.CENTRE, pw,
@@ -148,3 +150,25 @@ def seed_centres() -> int:
     services.submit_application(sent, sender, now=now - timedelta(days=3))
     db.session.flush()
     return created
+
+
+def _seed_registrations(riverside, centre_user, qualification, now) -> None:
+    """Riverside's registered learners (issue 20): two just started, one claimed and waiting
+    for our check; Team Leading runs on direct claim status."""
+    from portal.certificates import claims, registrations
+
+    started = london_today() - timedelta(days=60)
+    for n, (name, ref) in enumerate((("Hana Kowalska", "RC-007101"),
+                                     ("Idris Mensah", "RC-007102"),
+                                     ("Jodie Fraser", "RC-007103"))):
+        registration = registrations.register_learner(
+            riverside, centre_user, learner_name=name, learner_ref=ref,
+            qualification_id=qualification.id, started_on=started)
+        if n == 2:
+            claims.claim(registration, centre_user, claim_kind="full", units="",
+                         completed_on=london_today() - timedelta(days=2),
+                         assessment_signed_off=True, now=now - timedelta(days=1))
+    team_leading = db.session.scalar(select(Qualification.id).where(
+        Qualification.code == "TLM-301"))
+    claims.set_sign_off_route(riverside, team_leading, "direct", None)
+

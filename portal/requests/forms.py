@@ -392,3 +392,60 @@ class ReprintForm(RequestForm):
         # The subject and details are completed by the view, which knows the certificate.
         return "", self.body.data, {"reason": self.reason.data,
                                     "reason_words": _label_of(self.reason, self.reason.data)}
+
+
+AMENDMENT_WHAT = [
+    ("name", "A wrong name on a certificate"),
+    ("record", "A wrong detail in a learner's record (qualification, date, units)"),
+    ("other", "Something else to correct"),
+]
+
+
+class AmendmentForm(RequestForm):
+    """An amendment or certificate correction: a request of its own (issue 20)."""
+
+    kind = Kind.AMENDMENT
+    heading = "Ask for an amendment or correction"
+    intro = ("Tell us what is wrong and what it should be. We complete amendments and "
+             "certificate corrections within 10 working days.")
+    what = RadioField("What needs correcting?", choices=choices(AMENDMENT_WHAT),
+                      validators=[_required("Choose what needs correcting.")])
+    learner = StringField(
+        "Learner and certificate number", validators=[
+            _required("Say which learner (and certificate number, if there is one)."),
+            _max(200, "The learner and certificate number")])
+    body = _text("What is wrong, and what should it say?",
+                 "Tell us what is wrong and what it should be.", 2000)
+    attachments = _attachments()
+
+    def values(self):
+        what = _label_of(self.what, self.what.data)
+        return (f"{what}: {self.learner.data}"[:200], self.body.data,
+                {"what": self.what.data, "learner": self.learner.data})
+
+
+APPEAL_WHAT = [
+    ("result", "A result we gave that the centre disputes"),
+    ("claim", "A claim we did not accept"),
+    ("quality", "A quality visit outcome or action"),
+    ("other", "Another decision of ours"),
+]
+
+
+class AppealForm(RequestForm):
+    """An appeal against a decision or a disputed result: a request of its own (issue 20)."""
+
+    kind = Kind.APPEAL
+    heading = "Make an appeal"
+    intro = ("Tell us which decision you are appealing against and why. We acknowledge "
+             "appeals within 3 working days and decide them within 20.")
+    what = RadioField("What are you appealing against?", choices=choices(APPEAL_WHAT),
+                      validators=[_required("Choose what you are appealing against.")])
+    subject = _subject()
+    body = _text("Why the decision should change", "Tell us why the decision should change.",
+                 4000)
+    attachments = _attachments()
+
+    def values(self):
+        return self.subject.data, self.body.data, {"what": self.what.data}
+

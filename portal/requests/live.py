@@ -119,7 +119,19 @@ def _read_centre(organisation_id: int) -> str:
         .where(application.c.organisation_id == organisation_id)
         .order_by(application.c.id)
     ).all()
-    text = repr((by_status, applications, _read_organisation(organisation_id)))
+    quality = ()
+    if "quality_action" in tables:
+        # Quality visits and their actions (a visit recorded, evidence sent, a review).
+        q = tables["quality_action"].c
+        quality = db.session.execute(
+            select(func.count(), func.max(q.id), func.max(q.evidence_at), func.max(q.decided_at),
+                   func.count().filter(q.status == "open"))
+            .where(q.organisation_id == organisation_id)
+        ).one()
+        v = tables["quality_visit"].c
+        quality = (*quality, db.session.scalar(
+            select(func.max(v.id)).where(v.organisation_id == organisation_id)))
+    text = repr((by_status, applications, quality, _read_organisation(organisation_id)))
     digest = hashlib.sha256(text.encode()).hexdigest()[:20]
     return f'"c{organisation_id}-{digest}"'
 

@@ -38,6 +38,10 @@ class Kind(StrEnum):
     EMPLOYER_SUPPORT = "employer-support"
     CENTRE_SUPPORT = "centre-support"
     REPRINT = "certificate-reprint"
+    #: A centre's amendment to a record or correction of a certificate (issue 20).
+    AMENDMENT = "certificate-amendment"
+    #: A centre's appeal against a decision, or a result it disputes (issue 20).
+    APPEAL = "centre-appeal"
 
 
 #: Reference prefix of each kind: Q-2026-000123.
@@ -51,12 +55,22 @@ PREFIXES = {
     Kind.EMPLOYER_SUPPORT: "E",
     Kind.CENTRE_SUPPORT: "S",
     Kind.REPRINT: "R",
+    Kind.AMENDMENT: "M",
+    Kind.APPEAL: "P",
 }
 
 #: The charter promise each kind is made under (CHARTER.md section 4). Kinds and promise
 #: codes mostly share names; the mapping keeps them free to differ. A reprint is a
 #: certificate to issue again, so it runs on the certificate promise from the request.
-PROMISE_OF_KIND = {kind: kind.value for kind in Kind} | {Kind.REPRINT: "certificate"}
+PROMISE_OF_KIND = {kind: kind.value for kind in Kind} | {
+    Kind.REPRINT: "certificate",
+    Kind.AMENDMENT: "amendment",
+    Kind.APPEAL: "appeal",
+}
+
+#: Kinds whose resolution is promised from the start, not proposed later (CHARTER.md
+#: section 9: an appeal is decided within 20 working days of receipt).
+RESOLUTION_PROMISE_OF_KIND = {Kind.APPEAL: "appeal-decision"}
 
 KIND_LABELS = {
     Kind.QUERY: "Question",
@@ -68,6 +82,8 @@ KIND_LABELS = {
     Kind.EMPLOYER_SUPPORT: "Support request",
     Kind.CENTRE_SUPPORT: "Centre support request",
     Kind.REPRINT: "Certificate reprint request",
+    Kind.AMENDMENT: "Amendment or correction",
+    Kind.APPEAL: "Appeal",
 }
 
 

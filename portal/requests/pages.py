@@ -271,10 +271,11 @@ def organisation_list(side: str, form_class):
     )
 
 
-def new_organisation_request(side: str, form_class, route_to: Callable[[User], User | None]):
+def new_organisation_request(side: str, form_class, route_to: Callable[[User], User | None],
+                             endpoint: str = "new_request"):
     """An organisation contact's new request. ``route_to(user)`` names the staff member it goes
     to at once (the employer's dedicated contact, or their deputy while the contact is away),
-    or None for the team."""
+    or None for the team. ``endpoint`` is the form's own page when a side has several."""
     user = current_user._get_current_object()
     if user.organisation is None:
         abort(404)
@@ -298,7 +299,7 @@ def new_organisation_request(side: str, form_class, route_to: Callable[[User], U
         "requests/new.html",
         form=form,
         visitor=False,
-        action=url_for(f"{side}.new_request"),
+        action=url_for(f"{side}.{endpoint}"),
         back_url=url_for(f"{side}.requests_list"),
         back_label="Back to your requests",
     )

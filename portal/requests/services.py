@@ -57,6 +57,7 @@ from portal.requests.models import (
     KIND_LABELS,
     PREFIXES,
     PROMISE_OF_KIND,
+    RESOLUTION_PROMISE_OF_KIND,
     Channel,
     EventKind,
     Kind,
@@ -206,6 +207,7 @@ def submit_request(
         clock_started_at=start.started_at,
         clock_start_reason=start.reason,
         response_due_at=due_at(promise, start.started_at, cal),
+        resolution_due_at=_promised_resolution(kind, policy, start.started_at, cal),
         status=Status.RECEIVED.value,
         version=0,
         submission_key=submission_key,
@@ -247,6 +249,12 @@ def submit_request(
     if assignee is not None:
         alert_assignee(request)
     return Submission(request, created=True, private_token=token)
+
+
+def _promised_resolution(kind: Kind, policy, started_at: datetime, cal) -> datetime | None:
+    """The resolution date a kind promises from the start (an appeal's decision), or None."""
+    code = RESOLUTION_PROMISE_OF_KIND.get(kind)
+    return None if code is None else due_at(promises_for(policy)[code], started_at, cal)
 
 
 def submit_once(kind: Kind | str, *, submission_key: str | None, **fields) -> ServiceRequest:

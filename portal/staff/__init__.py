@@ -8,12 +8,14 @@ guard_blueprint(bp, Role.STAFF, Role.ADMIN)
 
 from portal.staff import (  # noqa: E402,F401
     centres,
+    claims,
     erasures,
     log,
     membership,
     payments,
     performance,
     published,
+    quality,
     replies,
     requests,
     views,

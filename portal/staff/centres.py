@@ -15,6 +15,7 @@ from portal.certificates import services as completions
 from portal.certificates.forms import (
     BulkCertificatesForm,
     DispatchForm,
+    ReissueForm,
     RejectCompletionForm,
     ReturnForm,
 )
@@ -226,6 +227,7 @@ def _render_certificate(completion, reject_form=None, dispatch_form=None, return
         reject_form=reject_form or RejectCompletionForm(),
         dispatch_form=dispatch_form or DispatchForm(),
         return_form=return_form or ReturnForm(),
+        reissue_form=ReissueForm(),
     )
 
 

@@ -12,5 +12,6 @@ from portal.visitor import (  # noqa: E402,F401
     notices,
     performance,
     unsubscribe,
+    verify,
     views,
 )

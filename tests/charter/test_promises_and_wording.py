@@ -32,6 +32,10 @@ CODES = {
     "centre-approval",
     "centre-support",
     "certificate",
+    "claim-check",
+    "amendment",
+    "appeal",
+    "appeal-decision",
     "renewal-reminder",
 }
 
@@ -52,6 +56,10 @@ def test_default_rules_and_targets() -> None:
         "centre-approval": (RuleKind.WORKING_DAYS, 10),
         "centre-support": (RuleKind.WORKING_DAYS, 2),
         "certificate": (RuleKind.WORKING_DAYS, 15),
+        "claim-check": (RuleKind.WORKING_DAYS, 5),
+        "amendment": (RuleKind.WORKING_DAYS, 10),
+        "appeal": (RuleKind.WORKING_DAYS, 3),
+        "appeal-decision": (RuleKind.WORKING_DAYS, 20),
         "renewal-reminder": (RuleKind.CALENDAR_DAYS_BEFORE, 28),
     }
     for code, (kind, target) in expected.items():

@@ -123,6 +123,21 @@ MATRIX: dict[str, Route] = {
                                                 {}),
     "centre.learner": Route("certificate", "centre contact"),
     "centre.learner_reprint": Route("certificate", "centre contact"),
+    # Issue 20: registered learners, claims, uploads, e-certificates, colleagues, quality.
+    "centre.registered_learner": Route("registration", "centre contact"),
+    "centre.registered_learner_state": Route("registration", "centre contact"),
+    "centre.registered_learner_claim": Route("registration", "centre contact", "POST", {}),
+    "centre.upload_rejects": Route("upload report", "centre contact"),
+    "centre.learner_certificate": Route("certificate", "centre contact"),
+    "centre.quality_action_done": Route("quality action", "centre contact", "POST", {}),
+    "centre.colleague_role": Route("centre colleague", "centre contact", "POST", {}),
+    "centre.colleague_remove": Route("centre colleague", "centre contact", "POST", {}),
+    "employer.colleague_role": Route("employer colleague", "employer contact", "POST", {}),
+    "employer.colleague_remove": Route("employer colleague", "employer contact", "POST", {}),
+    "staff.centre_certificate_reissue": Route("certificate", None, "POST", {}),
+    "staff.centre_sign_off_routes": Route("approved centre"),
+    "staff.quality_visit": Route("quality visit"),
+    "staff.quality_action_review": Route("quality action", None, "POST", {}),
     # Organisation pages and exports: scoped to the signed-in contact's own organisation.
     "employer.requests_list": Route("none"),
     "centre.requests_list": Route("none"),
@@ -168,6 +183,8 @@ NOT_OBJECT_ROUTES = {
     "tests/payments/test_demo.py",
     "visitor.verify_membership": "the token is the credential and shows only current or not; "
     "tests/membership/test_proof.py",
+    "visitor.verify_certificate_code": "public by design: the code printed on a certificate "
+                                       "is what anyone checks; tests/certificates",
 }
 
 
@@ -230,6 +247,7 @@ def world(app):
                               "ledger.pdf", PDF)),
                           content_type="application/pdf", size=len(PDF), sha256="0" * 64)
     db.session.add(internal)
+    issue20 = _issue20_objects(users, centre, employer, qualification)
     db.session.commit()
 
     objects = {
@@ -247,6 +265,7 @@ def world(app):
         "email": db.session.scalars(select(OutboxMessage)).first(),
         "payment": _payment(users["owner member"]),
         "none": None,
+        **issue20,
     }
     return users, objects, visitor.private_token
 
@@ -262,6 +281,36 @@ def _payment(member):
     return payment
 
 
+def _issue20_objects(users, centre, employer, qualification) -> dict:
+    """A registration, an upload report, a quality visit with an action and a colleague at
+    each organisation, all belonging to the centre contact's (or employer contact's) side."""
+    from datetime import date
+
+    from portal.certificates.models import Registration, UploadReport
+    from portal.quality.models import QualityAction, QualityVisit
+
+    registration = Registration(organisation_id=centre.id, qualification_id=qualification.id,
+                                learner_name="Rhea Registered", learner_ref="RR-1",
+                                started_on=date(2026, 9, 1))
+    report = UploadReport(organisation_id=centre.id, kind="registrations",
+                          rejects_csv="learner_name,reason\nX,Bad\n", rejected=1)
+    visit = QualityVisit(organisation_id=centre.id, visited_on=date(2026, 11, 2),
+                         assessor_name="Rae Khan", outcome="actions")
+    action = QualityAction(organisation_id=centre.id, description="Update the plan",
+                           due_on=date(2026, 12, 4))
+    visit.actions.append(action)
+    db.session.add_all([registration, report, visit])
+    return {
+        "registration": registration,
+        "upload report": report,
+        "quality visit": visit,
+        "quality action": action,
+        "centre colleague": make_user("centre", organisation=centre),
+        "employer colleague": make_user("employer", organisation=employer),
+        "approved centre": centre,
+    }
+
+
 def _url(endpoint: str, route: Route, objects: dict, token: str) -> str:
     obj = objects[route.target]
     values: dict = {}
@@ -273,7 +322,8 @@ def _url(endpoint: str, route: Route, objects: dict, token: str) -> str:
     if "attachment_id" in rule.arguments:
         values["attachment_id"] = obj.attachments[0].id
     for name in ("document_id", "completion_id", "application_id", "org_id", "user_id",
-                 "message_id", "payment_id"):
+                 "message_id", "payment_id", "registration_id", "report_id", "visit_id",
+                 "action_id", "organisation_id"):
         if name in rule.arguments:
             values[name] = obj.id
     if "action" in rule.arguments:

@@ -84,6 +84,10 @@ def test_charter_page_lists_every_promise_and_the_phone_lines(client):
         "centre-approval",
         "centre-support",
         "certificate",
+        "claim-check",
+        "amendment",
+        "appeal",
+        "appeal-decision",
         "renewal-reminder",
     ):
         assert f'id="promise-{code}"' in page
