@@ -25,6 +25,7 @@ from portal.certificates.models import Completion
 from portal.database import utcnow
 from portal.extensions import db
 from portal.security import policy
+from portal.security.inputs import query_int
 from portal.urls import external_url
 
 CSV_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
@@ -41,7 +42,7 @@ def registered_learners():
     organisation = _approved_organisation()
     form = LearnerSearchForm(formdata=request.args)
     search = form.q.data if form.validate() and form.q.data else ""
-    after = request.args.get("after", type=int)
+    after = query_int("after")
     rows, next_after, total = registrations.learner_page(organisation.id, search=search,
                                                          after=after)
     return render_template("centre/registered.html", form=form, rows=rows, total=total,

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from portal.centre import bp
+from portal.centre.forms import AmendmentForm, AppealForm, CentreSupportForm
 from portal.requests import pages
-from portal.requests.forms import AmendmentForm, AppealForm, CentreSupportForm
 
 
 @bp.route("/requests/<reference>/sent")

@@ -6,8 +6,8 @@ from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.centre import bp
+from portal.centre.forms import ReprintForm
 from portal.certificates.services import reprintable_completion
-from portal.requests.forms import ReprintForm
 from portal.requests.services import submit_reprint
 
 

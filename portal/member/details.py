@@ -9,6 +9,7 @@ from portal.extensions import limiter
 from portal.member import bp
 from portal.member.forms import DetailsForm, EmailChangeForm
 from portal.membership import details
+from portal.security.inputs import query_int
 
 
 def _page(form: DetailsForm, email_form: EmailChangeForm, status: int = 200):
@@ -67,7 +68,7 @@ def details_email_confirm(token: str):
 def my_requests():
     """Every request, open or closed, newest first; searchable."""
     text, state = request.args.get("q", ""), request.args.get("state", "")
-    page = request.args.get("page", 1, type=int)
+    page = query_int("page", 1)
     if state not in ("", "open", "closed") or not 1 <= page <= 10000:
         abort(404)
     rows, total = details.my_requests(current_user, text, state, page)

@@ -44,25 +44,25 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def _label_of(field, value: str) -> str:
+def label_of(field, value: str) -> str:
     return next(c.label for c in field.choices if c.value == value)
 
 
-def _required(message: str):
+def required(message: str):
     return DataRequired(message=message)
 
 
-def _max(n: int, what: str):
+def at_most(n: int, what: str):
     return Length(max=n, message=f"{what} must be {n:,} characters or fewer.")
 
 
-def _text(label: str, missing: str, n: int = BODY_MAX, **kw) -> TextAreaField:
-    return TextAreaField(label, validators=[_required(missing), _max(n, label.rstrip("?"))],
+def long_text(label: str, missing: str, n: int = BODY_MAX, **kw) -> TextAreaField:
+    return TextAreaField(label, validators=[required(missing), at_most(n, label.rstrip("?"))],
                          filters=[strip_text], **kw)
 
 
-def _subject(label: str = "Subject", missing: str = "Enter a subject.", **kw) -> StringField:
-    return StringField(label, validators=[_required(missing), _max(SUBJECT_MAX, "The subject")],
+def subject_field(label: str = "Subject", missing: str = "Enter a subject.", **kw) -> StringField:
+    return StringField(label, validators=[required(missing), at_most(SUBJECT_MAX, "The subject")],
                        filters=[strip_text], **kw)
 
 
@@ -86,7 +86,7 @@ class Attachments:
             raise ValidationError(" ".join(problems) + " Choose the files again.")
 
 
-def _attachments(label: str = "Attach files (optional)") -> MultipleFileField:
+def attachments_field(label: str = "Attach files (optional)") -> MultipleFileField:
     return MultipleFileField(
         label,
         validators=[Attachments()],
@@ -101,18 +101,18 @@ class VisitorDetails(FlaskForm):
     """Who to reply to, for people without an account."""
 
     full_name = StringField(
-        "Your name", validators=[_required("Enter your name."), _max(120, "Your name")],
+        "Your name", validators=[required("Enter your name."), at_most(120, "Your name")],
         filters=[strip_text], render_kw={"autocomplete": "name"},
     )
     email = EmailField(
         "Email address",
-        validators=[_required("Enter your email address."), _max(254, "Email address"),
+        validators=[required("Enter your email address."), at_most(254, "Email address"),
                     EmailAddress()],
         description="We send your reference and a private link to this address.",
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
     contact_phone = TelField(
-        "Phone number (optional)", validators=[Optional(), _max(40, "Phone number"),
+        "Phone number (optional)", validators=[Optional(), at_most(40, "Phone number"),
                                                PhoneNumber()],
         render_kw={"autocomplete": "tel"},
     )
@@ -154,9 +154,9 @@ class QueryForm(RequestForm):
     kind = Kind.QUERY
     heading = "Ask a question"
     intro = "Ask us anything about your membership, our services or events."
-    subject = _subject()
-    body = _text("Your question", "Enter your question.")
-    attachments = _attachments()
+    subject = subject_field()
+    body = long_text("Your question", "Enter your question.")
+    attachments = attachments_field()
 
     def values(self):
         return self.subject.data, self.body.data, {}
@@ -169,14 +169,14 @@ class ComplaintForm(RequestForm):
         "Tell us what went wrong and what you would like us to do. We will respond with a "
         "realistic date for putting things right."
     )
-    subject = _subject("What is your complaint about?", "Say what your complaint is about.")
-    body = _text("What happened", "Tell us what happened.")
-    outcome = _text(
+    subject = subject_field("What is your complaint about?", "Say what your complaint is about.")
+    body = long_text("What happened", "Tell us what happened.")
+    outcome = long_text(
         "What would you like us to do to put it right?",
         "Tell us what you would like us to do.",
         2000,
     )
-    attachments = _attachments()
+    attachments = attachments_field()
 
     def values(self):
         return self.subject.data, self.body.data, {"outcome_wanted": self.outcome.data.strip()}
@@ -195,15 +195,15 @@ class CallbackForm(RequestForm):
     intro = "We call back within one working day, during office hours."
     phone = TelField(
         "Phone number",
-        validators=[_required("Enter the phone number to call."), _max(40, "Phone number"),
+        validators=[required("Enter the phone number to call."), at_most(40, "Phone number"),
                     PhoneNumber()],
         render_kw={"autocomplete": "tel"},
     )
     preferred_time = RadioField(
         "When is best to call?", choices=choices(PREFERRED_TIMES), default="any",
-        validators=[_required("Choose when is best to call.")],
+        validators=[required("Choose when is best to call.")],
     )
-    body = _text("What would you like to talk about?", "Tell us what the call is about.", 2000)
+    body = long_text("What would you like to talk about?", "Tell us what the call is about.", 2000)
 
     def values(self):
         when = dict(PREFERRED_TIMES)[self.preferred_time.data]
@@ -227,9 +227,9 @@ class FeedbackForm(RequestForm):
     heading = "Give feedback"
     intro = "Ideas and opinions on our products, services and events help us improve."
     about = RadioField("What is your feedback about?", choices=choices(FEEDBACK_ABOUT),
-                       validators=[_required("Choose what your feedback is about.")])
-    subject = _subject("Which product, service or event?", "Say which one.")
-    body = _text("Your feedback", "Enter your feedback.")
+                       validators=[required("Choose what your feedback is about.")])
+    subject = subject_field("Which product, service or event?", "Say which one.")
+    body = long_text("Your feedback", "Enter your feedback.")
     rating = RadioField("How would you rate it? (optional)", choices=choices(RATINGS),
                         validators=[Optional()], validate_choice=True)
 
@@ -252,13 +252,13 @@ class ApplicationForm(RequestForm):
     heading = "Apply for membership"
     intro = "Tell us which grade you are applying for and about your experience."
     grade = SelectField("Grade you are applying for",
-                        validators=[_required("Choose a grade.")])
-    body = _text("Your experience and qualifications",
+                        validators=[required("Choose a grade.")])
+    body = long_text("Your experience and qualifications",
                  "Tell us about your experience and qualifications.")
-    attachments = _attachments("Supporting documents (optional)")
+    attachments = attachments_field("Supporting documents (optional)")
 
     def values(self):
-        label = _label_of(self.grade, self.grade.data)
+        label = label_of(self.grade, self.grade.data)
         return f"Application for {label}", self.body.data, {"grade": self.grade.data}
 
 
@@ -266,13 +266,13 @@ class UpgradeForm(RequestForm):
     kind = Kind.UPGRADE
     heading = "Apply to upgrade your membership"
     intro = "Tell us the grade you want to move to and show how you meet it."
-    grade = SelectField("Grade you want to move to", validators=[_required("Choose a grade.")])
-    body = _text("Evidence that you meet the grade",
+    grade = SelectField("Grade you want to move to", validators=[required("Choose a grade.")])
+    body = long_text("Evidence that you meet the grade",
                  "Describe the evidence that you meet the grade.")
-    attachments = _attachments("Evidence documents (optional)")
+    attachments = attachments_field("Evidence documents (optional)")
 
     def values(self):
-        label = _label_of(self.grade, self.grade.data)
+        label = label_of(self.grade, self.grade.data)
         return f"Upgrade to {label}", self.body.data, {"target_grade": self.grade.data}
 
 
@@ -304,17 +304,17 @@ VISITOR_FORMS: dict[str, type[RequestForm]] = {
 class ReplyForm(FlaskForm):
     body = TextAreaField(
         "Your message",
-        validators=[_required("Enter your message."), _max(BODY_MAX, "Your message")],
+        validators=[required("Enter your message."), at_most(BODY_MAX, "Your message")],
         filters=[strip_text],
     )
-    attachments = _attachments()
+    attachments = attachments_field()
     submit = SubmitField("Send message")
 
 
 class DiscussForm(FlaskForm):
     body = TextAreaField(
         "What would suit you better? (optional)",
-        validators=[Optional(), _max(2000, "Your message")],
+        validators=[Optional(), at_most(2000, "Your message")],
         filters=[strip_text],
     )
     submit = SubmitField("Ask to discuss the date")
@@ -326,9 +326,9 @@ class AcceptForm(FlaskForm):
 
 class RatingForm(FlaskForm):
     rating = RadioField("How well did we handle your request?", choices=choices(RATINGS),
-                        validators=[_required("Choose a rating from 1 to 5.")])
+                        validators=[required("Choose a rating from 1 to 5.")])
     comment = TextAreaField("Anything you would like to tell us? (optional)",
-                            validators=[Optional(), _max(2000, "Your comment")],
+                            validators=[Optional(), at_most(2000, "Your comment")],
                             filters=[strip_text])
     submit = SubmitField("Send rating")
 
@@ -344,108 +344,9 @@ class EmployerSupportForm(RequestForm):
         return ("Ask about delivering our services to your organisation or about a problem "
                 "with a system. Your support contact replies the same working day; requests "
                 f"that reach us {cutoff_words(cutoff)} are answered the next working day.")
-    subject = _subject()
-    body = _text("How can we help?", "Tell us what you need.")
-    attachments = _attachments()
+    subject = subject_field()
+    body = long_text("How can we help?", "Tell us what you need.")
+    attachments = attachments_field()
 
     def values(self):
         return self.subject.data, self.body.data, {}
-
-
-class CentreSupportForm(RequestForm):
-    kind = Kind.CENTRE_SUPPORT
-    heading = "Ask about our processes"
-    intro = (
-        "Ask us about registration, assessment, quality assurance or certification. We reply "
-        "within 2 working days."
-    )
-    subject = _subject()
-    body = _text("Your question", "Enter your question.")
-    attachments = _attachments()
-
-    def values(self):
-        return self.subject.data, self.body.data, {}
-
-
-REPRINT_REASONS = [
-    ("lost", "Lost (never arrived, or mislaid)"),
-    ("damaged", "Damaged"),
-    ("wrong-details", "Wrong details on the certificate"),
-]
-
-
-class ReprintForm(RequestForm):
-    """A reprint of a posted certificate: a request of its own (issue #6)."""
-
-    kind = Kind.REPRINT
-    heading = "Ask for a reprint"
-    intro = (
-        "Tell us why the certificate needs printing again. We post reprints within 15 "
-        "working days."
-    )
-    reason = RadioField("Why is a reprint needed?", choices=choices(REPRINT_REASONS),
-                        validators=[_required("Choose why a reprint is needed.")])
-    body = _text("What should we know?",
-                 "Tell us what happened, and the correct details if they were wrong.", 2000)
-
-    def values(self):
-        # The subject and details are completed by the view, which knows the certificate.
-        return "", self.body.data, {"reason": self.reason.data,
-                                    "reason_words": _label_of(self.reason, self.reason.data)}
-
-
-AMENDMENT_WHAT = [
-    ("name", "A wrong name on a certificate"),
-    ("record", "A wrong detail in a learner's record (qualification, date, units)"),
-    ("other", "Something else to correct"),
-]
-
-
-class AmendmentForm(RequestForm):
-    """An amendment or certificate correction: a request of its own (issue 20)."""
-
-    kind = Kind.AMENDMENT
-    heading = "Ask for an amendment or correction"
-    intro = ("Tell us what is wrong and what it should be. We complete amendments and "
-             "certificate corrections within 10 working days.")
-    what = RadioField("What needs correcting?", choices=choices(AMENDMENT_WHAT),
-                      validators=[_required("Choose what needs correcting.")])
-    learner = StringField(
-        "Learner and certificate number", validators=[
-            _required("Say which learner (and certificate number, if there is one)."),
-            _max(200, "The learner and certificate number")])
-    body = _text("What is wrong, and what should it say?",
-                 "Tell us what is wrong and what it should be.", 2000)
-    attachments = _attachments()
-
-    def values(self):
-        what = _label_of(self.what, self.what.data)
-        return (f"{what}: {self.learner.data}"[:200], self.body.data,
-                {"what": self.what.data, "learner": self.learner.data})
-
-
-APPEAL_WHAT = [
-    ("result", "A result we gave that the centre disputes"),
-    ("claim", "A claim we did not accept"),
-    ("quality", "A quality visit outcome or action"),
-    ("other", "Another decision of ours"),
-]
-
-
-class AppealForm(RequestForm):
-    """An appeal against a decision or a disputed result: a request of its own (issue 20)."""
-
-    kind = Kind.APPEAL
-    heading = "Make an appeal"
-    intro = ("Tell us which decision you are appealing against and why. We acknowledge "
-             "appeals within 3 working days and decide them within 20.")
-    what = RadioField("What are you appealing against?", choices=choices(APPEAL_WHAT),
-                      validators=[_required("Choose what you are appealing against.")])
-    subject = _subject()
-    body = _text("Why the decision should change", "Tell us why the decision should change.",
-                 4000)
-    attachments = _attachments()
-
-    def values(self):
-        return self.subject.data, self.body.data, {"what": self.what.data}
-

@@ -16,7 +16,8 @@ import logging
 import re
 
 #: URL arguments that are credentials: whoever has the value can act with it.
-CREDENTIAL_ARGUMENTS = frozenset({"token", "key"})
+# "code": the verification code printed on an e-certificate opens its public check page.
+CREDENTIAL_ARGUMENTS = frozenset({"token", "key", "code"})
 _SEGMENT = r"[^/\s?#\"']+"
 _ARGUMENT = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
 

@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
 from portal.accounts.forms import EmailAddress, strip_text
-from portal.requests.forms import BODY_MAX, PhoneNumber, _attachments
+from portal.requests.forms import BODY_MAX, PhoneNumber, attachments_field
 
 
 class AbsenceForm(FlaskForm):
@@ -116,7 +116,7 @@ class StaffReplyForm(VersionedForm):
         description="Propose when this will be put right. A first reply to a complaint needs one.",
     )
     resolves = BooleanField("This reply resolves the request")
-    attachments = _attachments("Attach files (optional)")
+    attachments = attachments_field("Attach files (optional)")
     submit = SubmitField("Send reply")
 
     @property
