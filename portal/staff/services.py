@@ -229,8 +229,10 @@ def decide_membership(
 ) -> Decision:
     """Approve or decline an application or upgrade (CHARTER.md section 4).
 
-    Approving sets the grade, makes the membership active, issues a membership number if
-    there is none, and sets renewal to one year from today (London). Declining needs reasons.
+    Approving sets the grade, makes the membership active and issues a membership number if
+    there is none. A new membership renews one year from today (London); an upgrade keeps
+    its renewal date (CHARTER.md section 9). Either way the reply tells the member the
+    date. Declining needs reasons.
     Either way the decision is sent to the applicant as a reply that resolves the request:
     that confirmation is what meets the decision promise.
     """
@@ -264,7 +266,12 @@ def decide_membership(
     membership.status = MemberStatus.ACTIVE.value
     if membership.joined_on is None:
         membership.joined_on = today
-    membership.renewal_date = _one_year_on(today)
+    is_new = request.kind == Kind.APPLICATION or membership.renewal_date is None
+    if is_new:
+        # A new membership runs a year from the decision. An upgrade of grade keeps the
+        # renewal date (CHARTER.md section 9); the reminder is keyed by the date, so a
+        # changed date re-arms it and an unchanged one is not sent twice.
+        membership.renewal_date = _one_year_on(today)
     db.session.flush()
     if not membership.membership_number:
         membership.membership_number = _new_membership_number()

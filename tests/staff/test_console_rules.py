@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from sqlalchemy import select
 
+from portal.accounts.models import Membership
 from portal.extensions import db
+from portal.membership.renewals import queue_renewal_reminders
+from portal.notify.models import OutboxMessage
 from portal.requests import services
 from portal.requests.errors import RequestError
+from portal.staff.services import decide_membership
 from tests.factories import make_user
 from tests.staff.test_request_page import THU_10AM, act, reload
 
@@ -58,3 +63,45 @@ def test_the_date_field_offers_the_next_working_day_and_says_why(
     assert act(client, r, "redate", resolution_date="2026-12-29",
                reason="Exams team away.").status_code == 302
     assert reload(r).resolution_due_at.date() == date(2026, 12, 29)
+
+
+# Monday 30 November 2026, 11:00 GMT.
+MON_11AM = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)
+
+
+def _outbox_to(address: str) -> list[OutboxMessage]:
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_address == address)
+        .order_by(OutboxMessage.id)))
+
+
+@time_machine.travel(MON_11AM, tick=False)
+def test_approving_an_upgrade_keeps_the_renewal_date_and_tells_the_member(submit):
+    staff = make_user("staff")
+    member = make_user("member", membership=Membership(
+        membership_number="M1000123", grade="associate", status="active",
+        joined_on=date(2024, 12, 26), renewal_date=date(2026, 12, 26)))
+    # The reminder for 26 December has already gone.
+    assert queue_renewal_reminders(MON_11AM) == 1
+    r = submit("membership-upgrade", requester=member,
+               details={"target_grade": "member"}).request
+    decision = decide_membership(r, staff, True, "member")
+    assert decision.membership.renewal_date == date(2026, 12, 26)
+    assert decision.membership.grade == "member"
+    assert "renews on Saturday 26 December 2026" in _outbox_to(member.email)[-1].body_text
+    # Same date: the reminder already sent stays right, and is not sent twice.
+    assert queue_renewal_reminders(MON_11AM) == 0
+
+
+@time_machine.travel(MON_11AM, tick=False)
+def test_a_new_membership_sets_the_renewal_date_and_arms_its_reminder(submit):
+    staff = make_user("staff")
+    applicant = make_user("member", membership=Membership(grade="associate",
+                                                          status="applicant"))
+    r = submit("membership-application", requester=applicant,
+               details={"grade": "member"}).request
+    decision = decide_membership(r, staff, True, "member")
+    assert decision.membership.renewal_date == date(2027, 11, 30)
+    assert "renews on Tuesday 30 November 2027" in _outbox_to(applicant.email)[-1].body_text
+    assert queue_renewal_reminders(datetime(2027, 11, 2, 9, tzinfo=UTC)) == 1
+    assert _outbox_to(applicant.email)[-1].key.endswith(":2027-11-30")
