@@ -24,6 +24,7 @@ from portal.charter import LONDON
 from portal.jobs.mail import send_outbox
 from portal.jobs.watch import certificates, charter_watch, regular_updates
 from portal.membership.renewals import renewal_reminders
+from portal.requests.cover import hand_over_for_absences
 
 TriggerFactory = Callable[[dict], BaseTrigger]
 
@@ -97,6 +98,13 @@ JOBS: dict[str, Job] = {
             regular_updates,
             daily(hour=8),
             "Remind staff of customer updates due by the end of the next working day",
+            run_at_startup=True,
+        ),
+        Job(
+            "absence-cover",
+            hand_over_for_absences,
+            daily(hour=7),
+            "Pass open same-day cases of contacts away today to whoever covers",
             run_at_startup=True,
         ),
         Job(

@@ -13,11 +13,12 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from portal.accounts import absences
 from portal.accounts.models import Membership, MemberStatus, Organisation, OrgKind, Role, User
 from portal.charter import format_date
 from portal.database import utcnow
 from portal.extensions import db
-from portal.requests import services
+from portal.requests import cover, services
 from portal.requests.models import (
     OPEN_STATUSES,
     Kind,
@@ -65,6 +66,17 @@ def people_counts() -> dict[str, int]:
         "centres": count(Organisation.id, Organisation.kind == OrgKind.CENTRE),
         "staff": count(User.id, User.role.in_([Role.STAFF, Role.ADMIN])),
     }
+
+
+# --------------------------------------------------------------------------- absences
+
+
+def record_absence(user: User, starts_on: date, ends_on: date, note: str = "") -> int:
+    """Record that ``user`` is away; if that covers today, their open same-day cases pass
+    to the cover at once (the morning job does it for later absences). Returns how many
+    cases moved."""
+    absences.add_absence(user, starts_on, ends_on, note)
+    return cover.hand_over_open_cases(user)
 
 
 # ----------------------------------------------------------------------------- people

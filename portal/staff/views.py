@@ -66,13 +66,12 @@ def absence():
     """Staff record when they are away; employers are told who covers (CHARTER §4)."""
     form = AbsenceForm()
     if form.validate_on_submit():
-        absences.add_absence(
+        moved = staff_services.record_absence(
             current_user, form.starts_on.data, form.ends_on.data, (form.note.data or "").strip()
         )
-        flash(
-            "Absence recorded. Your employers' enquiries go to your deputy while you are away.",
-            "success",
-        )
+        handed = f" {moved} open case(s) passed to your cover." if moved else ""
+        flash("Absence recorded. Your employers' enquiries go to your deputy while you are "
+              f"away.{handed}", "success")
         return redirect(url_for("staff.absence"))
     return render_template("staff/absence.html", form=form,
                            absences=absences.upcoming_absences(current_user, london_today()))

@@ -13,9 +13,10 @@ from portal.extensions import db
 from portal.membership.renewals import queue_renewal_reminders
 from portal.notify.models import OutboxMessage
 from portal.requests import services
+from portal.requests.cover import hand_over_for_absences
 from portal.requests.errors import RequestError
-from portal.staff.services import decide_membership
-from tests.factories import make_user
+from portal.staff.services import decide_membership, record_absence
+from tests.factories import make_organisation, make_user
 from tests.staff.test_request_page import THU_10AM, act, reload
 
 
@@ -105,3 +106,43 @@ def test_a_new_membership_sets_the_renewal_date_and_arms_its_reminder(submit):
     assert "renews on Tuesday 30 November 2027" in _outbox_to(applicant.email)[-1].body_text
     assert queue_renewal_reminders(datetime(2027, 11, 2, 9, tzinfo=UTC)) == 1
     assert _outbox_to(applicant.email)[-1].key.endswith(":2027-11-30")
+
+
+def test_recording_an_absence_passes_open_same_day_cases_to_the_cover(
+    thursday_10am, signed_in_as, submit
+):
+    client, contact = signed_in_as("staff")
+    deputy = make_user("staff", full_name="Jordan Lee")
+    org = make_organisation("employer", support_contact=contact, deputy_contact=deputy)
+    employer = make_user("employer", organisation=org)
+    mine = submit("employer-support", requester=employer, organisation=org).request
+    services.assign(mine, contact, contact)
+    done = submit("employer-support", requester=employer, organisation=org,
+                  subject="Another one").request
+    services.assign(done, contact, contact)
+    services.close(done, contact)
+    db.session.commit()
+    response = client.post("/staff/absence", data={
+        "starts_on": "2026-11-26", "ends_on": "2026-11-27", "note": "Training"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert reload(mine).assignee_id == deputy.id
+    assert reload(done).assignee_id == contact.id  # closed cases stay where they were
+    entry = reload(mine).events[-1]
+    assert entry.is_internal and entry.data["assignee_name"] == "Jordan Lee"
+    assert "is away until Friday 27 November 2026" in entry.body
+    page = client.get(f"/staff/requests/{mine.reference}").get_data(as_text=True)
+    assert "covers this case" in page
+
+
+def test_an_absence_starting_later_hands_over_on_its_first_morning(thursday_10am, submit):
+    contact, deputy = make_user("staff"), make_user("staff")
+    org = make_organisation("employer", support_contact=contact, deputy_contact=deputy)
+    r = submit("employer-support", requester=make_user("employer", organisation=org),
+               organisation=org).request
+    services.assign(r, contact, contact)
+    assert record_absence(contact, date(2026, 11, 30), date(2026, 12, 1)) == 0
+    assert r.assignee_id == contact.id
+    monday_7am = datetime(2026, 11, 30, 7, tzinfo=UTC)
+    assert hand_over_for_absences(monday_7am) == "handed over 1 open cases"
+    assert r.assignee_id == deputy.id
