@@ -1,7 +1,10 @@
 """The charter performance report: how well each promise was kept in a period (CHARTER.md §7).
 
 Every figure is aggregated by the database, grouped by promise, over the requests whose
-promise *fell due* in the period (``response_due_at`` inside it, in London dates):
+promise belongs to the period: its due instant falls inside it, or it was met inside it
+before it was due (:func:`falls_due_in`, London dates). Of those, **fell due** counts the
+ones met, missed or closed before they were due; the rest are not yet due and are shown
+apart (CHARTER.md section 9):
 
 * **met**: the promise was met (``promise_met_at``) at or before its due instant;
 * **missed**: met late, or not met and now past due (still open, or closed after it was due
@@ -223,9 +226,24 @@ def _closed_early():
     )
 
 
+def counted_at():
+    """The instant a promise belongs to a period by: when it fell due, or when it was met if
+    that was earlier (CHARTER.md section 9, "a period's figures count what fell due in it")."""
+    return case((and_(SR.promise_met_at.is_not(None), SR.promise_met_at < SR.response_due_at),
+                 SR.promise_met_at), else_=SR.response_due_at)
+
+
 def falls_due_in(period: Period):
-    """A request counts in the period its promise fell due in (London dates)."""
-    return and_(SR.response_due_at >= period.starts_at, SR.response_due_at < period.ends_at)
+    """A request counts in the period its promise fell due in, or was met in if earlier
+    (London dates). Written as two ranges, not over :func:`counted_at`, so each can be read
+    from an index."""
+    met_early = and_(SR.promise_met_at.is_not(None), SR.promise_met_at < SR.response_due_at)
+    return or_(
+        and_(met_early, SR.promise_met_at >= period.starts_at,
+             SR.promise_met_at < period.ends_at),
+        and_(~met_early, SR.response_due_at >= period.starts_at,
+             SR.response_due_at < period.ends_at),
+    )
 
 
 def _count_if(condition):
@@ -234,7 +252,7 @@ def _count_if(condition):
 
 def _count_columns(now: datetime) -> list:
     return [
-        func.count(SR.id).label("due"),
+        func.count(SR.id).label("counted"),
         _count_if(_met()).label("met"),
         _count_if(is_missed(now)).label("missed"),
         _count_if(_closed_early()).label("closed_early"),
@@ -247,10 +265,13 @@ def _count_columns(now: datetime) -> list:
 
 
 def _fill(figures: Figures, row) -> None:
-    for name in ("due", "met", "missed", "closed_early", "replied", "fcr_total",
+    for name in ("met", "missed", "closed_early", "replied", "fcr_total",
                  "fcr_first_time", "rating_count", "rating_sum"):
         setattr(figures, name, int(getattr(row, name) or 0))
-    figures.pending = figures.due - figures.met - figures.missed - figures.closed_early
+    # Fell due: met, missed, or closed before it was due. Whatever is left is not yet due
+    # and shown apart, never counted as due (CHARTER.md section 9).
+    figures.due = figures.met + figures.missed + figures.closed_early
+    figures.pending = int(row.counted or 0) - figures.due
 
 
 def _percentiles_sqlite(where, key) -> dict:
@@ -389,15 +410,15 @@ def trend_for(period: Period, now: datetime) -> tuple[str, list[TrendPoint]]:
     CASE over the buckets' boundaries, computed here in London dates."""
     unit, points = trend_buckets(period)
     starts = [london_midnight(p.first_day) for p in points]
-    end = london_midnight(points[-1].last_day + timedelta(days=1))
+    whole = Period("range", points[0].first_day, points[-1].last_day)
+    at = counted_at()
     bucket = case(
-        *[(SR.response_due_at >= start, index)
-          for index, start in reversed(list(enumerate(starts)))],
+        *[(at >= start, index) for index, start in reversed(list(enumerate(starts)))],
         else_=-1,
     ).label("bucket")
     query = (
         select(bucket, _count_if(_met()).label("met"), _count_if(is_missed(now)).label("missed"))
-        .where(SR.response_due_at >= starts[0], SR.response_due_at < end)
+        .where(falls_due_in(whole))
         .group_by(bucket)
     )
     for row in db.session.execute(query):

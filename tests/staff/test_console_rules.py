@@ -15,6 +15,9 @@ from portal.notify.models import OutboxMessage
 from portal.requests import services
 from portal.requests.cover import hand_over_for_absences
 from portal.requests.errors import RequestError
+from portal.requests.models import ServiceRequest
+from portal.settings.services import current_policy
+from portal.staff import report
 from portal.staff.services import decide_membership, record_absence
 from tests.factories import make_organisation, make_user
 from tests.staff.test_request_page import THU_10AM, act, reload
@@ -146,3 +149,31 @@ def test_an_absence_starting_later_hands_over_on_its_first_morning(thursday_10am
     monday_7am = datetime(2026, 11, 30, 7, tzinfo=UTC)
     assert hand_over_for_absences(monday_7am) == "handed over 1 open cases"
     assert r.assignee_id == deputy.id
+
+
+def _promise(code: str, due: datetime, met: datetime | None = None) -> ServiceRequest:
+    r = ServiceRequest(
+        reference=f"T-{code[:1].upper()}-{due:%m%d%H}-{'m' if met else 'o'}", kind=code,
+        promise_code=code, policy_version_id=current_policy().id, requester_name="A Customer",
+        requester_email="a@example.test", subject="Subject", body="Body", received_at=due,
+        clock_started_at=due, response_due_at=due, promise_met_at=met, status="received")
+    db.session.add(r)
+    return r
+
+
+def test_the_report_counts_only_what_fell_due_and_shows_the_rest_apart(app):
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    _promise("query", datetime(2026, 11, 10, 17, tzinfo=UTC), datetime(2026, 11, 9, 10, tzinfo=UTC))
+    _promise("query", datetime(2026, 11, 12, 17, tzinfo=UTC))  # missed
+    _promise("query", datetime(2026, 11, 26, 17, tzinfo=UTC))  # not yet due
+    _promise("query", datetime(2026, 11, 27, 17, tzinfo=UTC))  # not yet due
+    # Due in December but met in November: it belongs to November.
+    _promise("query", datetime(2026, 12, 2, 17, tzinfo=UTC), datetime(2026, 11, 19, 10, tzinfo=UTC))
+    db.session.flush()
+    november = report.period_containing("month", date(2026, 11, 1))
+    _rows, total = report.figures_for(november, now)
+    assert (total.due, total.met, total.missed, total.pending) == (3, 2, 1, 2)
+    _rows, december = report.figures_for(report.period_containing("month", date(2026, 12, 1)), now)
+    assert (december.due, december.met, december.pending) == (0, 0, 0)
+    _unit, points = report.trend_for(november, now)
+    assert (points[-1].met, points[-1].missed) == (2, 1)
