@@ -126,7 +126,8 @@ FORMS = [
     FormCase("/account/my-data/", (), role="member"),
     FormCase("/account/sessions/end-all", (), role="member"),
     FormCase("/account/sessions/1/end", (), role="member"),
-    FormCase("/staff/erasure-requests/{id}", (), role="staff", setup=lambda _u: _erasure()),
+    FormCase("/staff/erasure-requests/{id}", ("confirm",), role="staff",
+             setup=lambda _u: _erasure()),
     # Requests (issue 4): members, visitors, organisations, and the request page's forms.
     *[FormCase(f"/member/requests/new/{slug}", fields, role="member")
       for slug, fields in (
