@@ -111,6 +111,7 @@ def jobs_run(name: str, now_text: str | None) -> None:
 
 def register(app: Flask) -> None:
     from portal.inbound.cli import inbound_cli
+    from portal.requests.cli import requests_cli
     from portal.settings.cli import charter_cli
 
     app.cli.add_command(charter_cli)
@@ -118,3 +119,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(inbound_cli)
     app.cli.add_command(worker)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(requests_cli)
