@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 from portal import stored_files
 from portal.accounts.models import User
 from portal.extensions import db
-from portal.requests import files, live, services
+from portal.requests import files, live, merging, services
 from portal.requests.forms import AcceptForm, DiscussForm, RatingForm, ReplyForm
 from portal.requests.models import RequestEvent, ResolutionState, ServiceRequest, Status
 from portal.security import policy
@@ -74,6 +74,11 @@ def open_page(found: ServiceRequest | None, side: str, url_args: dict,
     if page is None:
         abort(404)
     policy.check_or_404(found, "view", page.principal)
+    kept = merging.merged_into(found)
+    if kept is not None:
+        # A duplicate merged into another case: its links lead to the case kept (issue #16).
+        page = RequestPage(kept, side, url_args, actor)
+        policy.check_or_404(kept, "view", page.principal)
     return page
 
 

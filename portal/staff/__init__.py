@@ -9,10 +9,13 @@ guard_blueprint(bp, Role.STAFF, Role.ADMIN)
 from portal.staff import (  # noqa: E402,F401
     centres,
     erasures,
+    find,
     log,
     membership,
+    merge,
     performance,
     replies,
     requests,
     views,
+    worklist,
 )

@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts import absences
-from portal.accounts.services import organisations_by_name
+from portal.accounts.services import organisations_by_name, staff_choices
 from portal.clock import london_today
 from portal.requests.models import KIND_LABELS, STATUS_LABELS
-from portal.staff import bp, queue
+from portal.staff import bp, queue, teams, workload
 from portal.staff import services as staff_services
 from portal.staff.forms import AbsenceForm
 
@@ -33,8 +33,10 @@ def dashboard():
 
 @bp.route("/queue")
 def queue_view():
-    """Open requests, what falls due first at the top (CHARTER.md section 7)."""
-    filters = queue.QueueFilters.from_args(request.args, current_user.id)
+    """Open requests, what falls due first at the top (CHARTER.md section 7), in the
+    person's default team unless they chose another (issue #16)."""
+    me = current_user._get_current_object()
+    filters = queue.QueueFilters.from_args(request.args, me.id, teams.default_team(me.id))
     after = queue.decode_cursor(request.args.get("after"))
     rows, cursor, counts = queue.queue_page(filters, after=after)
     args = {k: v for k, v in request.args.items() if k != "after" and v}
@@ -44,7 +46,9 @@ def queue_view():
         first_url=url_for("staff.queue_view", **args) if after else None,
         organisations=organisations_by_name(), kinds=KIND_LABELS,
         statuses=STATUS_LABELS, state_labels=queue.STATE_LABELS, args=args,
-        channel_words=CHANNEL_WORDS,
+        channel_words=CHANNEL_WORDS, teams=teams.TEAMS, my_team=teams.default_team(me.id),
+        views=workload.my_views(me), staff=staff_choices(),
+        here=url_for("staff.queue_view", **args),
     )
 
 

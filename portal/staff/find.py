@@ -1,0 +1,60 @@
+"""Find any case, open or closed (issue #16): by reference, name, email, organisation or
+words from the conversation, with the queue's filters, best match first."""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal.accounts.services import organisations_by_name
+from portal.extensions import db
+from portal.requests.models import KIND_LABELS, ServiceRequest
+from portal.requests.search import INDEX
+from portal.search import fulltext
+from portal.settings.services import get_calendar
+from portal.staff import bp, queue
+from portal.staff.teams import TEAMS
+from portal.staff.views import CHANNEL_WORDS
+
+PAGE = 50
+MAX_PAGES = 20
+
+
+def find_cases(filters: queue.QueueFilters, page: int = 1) -> tuple[list[queue.QueueRow], bool]:
+    """One page of the cases matching ``filters`` (any status unless the scope says), the
+    best match first when words were typed, else the newest; and whether more follow."""
+    page = max(1, min(page, MAX_PAGES))
+    query = select(ServiceRequest).where(*queue.base_conditions(filters))
+    if filters.search:
+        scored = fulltext.matches(INDEX, filters.search).subquery()
+        query = query.outerjoin(scored, scored.c.key == ServiceRequest.id).order_by(
+            func.coalesce(scored.c.score, 0.0).desc(), ServiceRequest.id.desc())
+    else:
+        query = query.order_by(ServiceRequest.id.desc())
+    found = list(db.session.scalars(query.offset((page - 1) * PAGE).limit(PAGE + 1)))
+    cal = get_calendar()
+    t = queue.thresholds(cal=cal)
+    return [queue.describe(r, t, cal) for r in found[:PAGE]], len(found) > PAGE
+
+
+@bp.route("/find")
+def find():
+    """Any case, open or closed, by words and the queue's filters."""
+    filters = queue.QueueFilters.from_args(request.args, current_user.id, scope="all")
+    page_text = request.args.get("page", "1")
+    page = int(page_text) if page_text.isdigit() and len(page_text) < 4 else 1
+    asked = any(v for k, v in request.args.items() if k not in ("page", "scope"))
+    rows, more = find_cases(filters, page) if asked else ([], False)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "staff/find.html", rows=rows, filters=filters, asked=asked, page=page, args=args,
+        next_url=queue_url("staff.find", args, page=page + 1) if more else None,
+        previous_url=queue_url("staff.find", args, page=page - 1) if page > 1 else None,
+        organisations=organisations_by_name(), kinds=KIND_LABELS, teams=TEAMS,
+        scopes=queue.SCOPES, channel_words=CHANNEL_WORDS,
+    )
+
+
+def queue_url(endpoint: str, args: dict, **more) -> str:
+    return url_for(endpoint, **{**args, **more})
