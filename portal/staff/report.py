@@ -233,6 +233,15 @@ def counted_at():
                  SR.promise_met_at), else_=SR.response_due_at)
 
 
+#: The report's conditions, for other groupings of the same promises (issue #16).
+def is_met():
+    return _met()
+
+
+def is_closed_early():
+    return _closed_early()
+
+
 def falls_due_in(period: Period):
     """A request counts in the period its promise fell due in, or was met in if earlier
     (London dates). Written as two ranges, not over :func:`counted_at`, so each can be read

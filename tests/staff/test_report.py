@@ -204,3 +204,35 @@ def test_trend_labels_are_short_enough_for_the_chart(app):
     assert [p.label for p in quarters] == [
         "Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025", "Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"
     ]
+
+
+def test_by_person_team_and_channel_with_working_day_buckets(requests, signed_in_as):
+    from portal.staff import breakdown
+    from tests.factories import make_user
+
+    ann = make_user("staff", full_name="Ann Able")
+    for name in ("Q1", "Q3", "Q4"):
+        requests[name].assignee_id = ann.id
+    from portal.extensions import db
+    db.session.commit()
+    october = report.period_containing("month", date(2026, 10, 15))
+    groups, total = breakdown.groups_for(october, NOW, "person", get_calendar())
+    by = {g.title: g for g in groups}
+    a = by["Ann Able"]
+    # Q1's clock started on 1 September (the fixtures' receipt), so it was met on a day
+    # after day 3; Q3 replied the working day after it was due; Q4 is 30 working days late.
+    assert (a.due, a.met, a.missed) == (3, 1, 2)
+    assert a.met_days == [0, 0, 0, 1] and a.late_days == [1, 0, 1]
+    assert total.due == 8 and total.met == 5 and total.missed == 2
+    teams, _ = breakdown.groups_for(october, NOW, "team", get_calendar())
+    assert [(g.title, g.due) for g in teams] == [("Membership", 8)]
+    channels, _ = breakdown.groups_for(october, NOW, "channel", get_calendar())
+    assert [(g.title, g.due) for g in channels] == [("Web form", 8)]
+    client, _staff = signed_in_as("staff")
+    page = client.get("/staff/performance/by?by=person&period=month&day=2026-10-15")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Ann Able" in text and "Met on day 0" in text
+    csv_text = client.get("/staff/performance/by?by=person&period=month&day=2026-10-15"
+                          "&format=csv").get_data(as_text=True)
+    assert "Ann Able,3,1,2" in csv_text
+    assert client.get("/staff/performance/by?by=nonsense").status_code == 404
