@@ -13,10 +13,15 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
+from portal.accounts.models import User
 from portal.charter import WorkingCalendar, update_due
+from portal.extensions import db
 from portal.requests import services
 from portal.requests.models import ServiceRequest
 from portal.settings.services import office_settings
+from portal.staff.models import StaffProfile
 
 #: The events that answer a customer, and so can meet a first-reply promise.
 _ANSWERING = ("staff_reply", "paused", "callback_recorded", "resolved")
@@ -129,3 +134,21 @@ def seed_closed_history(rng: random.Random, staff: list, members: list, now: dat
         if r.is_open:
             services.close(r, person)
         settle(r, realistic_times(r, now, cal, rng, late_chance=0.2), cal)
+
+
+#: (email, team, leads it): who works where in the demo contact centre.
+DEMO_TEAMS = (
+    ("admin@demo.test", "membership", True),
+    ("support@demo.test", "employer", True),
+    ("deputy@demo.test", "employer", False),
+    ("centres.team@demo.test", "centres", True),
+)
+
+
+def seed_teams() -> None:
+    """Each demo staff member's default team, and the team leads (issue #16)."""
+    for email, team, lead in DEMO_TEAMS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None and db.session.get(StaffProfile, user.id) is None:
+            db.session.add(StaffProfile(user_id=user.id, team=team, is_team_lead=lead))
+    db.session.flush()
