@@ -25,6 +25,7 @@ from portal.jobs.mail import send_outbox
 from portal.jobs.watch import certificates, charter_watch, regular_updates
 from portal.membership.renewals import renewal_reminders
 from portal.requests.cover import hand_over_for_absences
+from portal.requests.followup import chase_and_close
 
 TriggerFactory = Callable[[dict], BaseTrigger]
 
@@ -98,6 +99,13 @@ JOBS: dict[str, Job] = {
             regular_updates,
             daily(hour=8),
             "Remind staff of customer updates due by the end of the next working day",
+            run_at_startup=True,
+        ),
+        Job(
+            "chase-and-close",
+            chase_and_close,
+            daily(hour=9),
+            "Remind customers we are waiting for; close cases never answered",
             run_at_startup=True,
         ),
         Job(
