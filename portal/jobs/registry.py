@@ -26,6 +26,7 @@ from portal.jobs.watch import certificates, charter_watch, regular_updates
 from portal.membership.renewals import renewal_reminders
 from portal.requests.cover import hand_over_for_absences
 from portal.requests.followup import chase_and_close
+from portal.staff.escalation import escalate
 
 TriggerFactory = Callable[[dict], BaseTrigger]
 
@@ -99,6 +100,13 @@ JOBS: dict[str, Job] = {
             regular_updates,
             daily(hour=8),
             "Remind staff of customer updates due by the end of the next working day",
+            run_at_startup=True,
+        ),
+        Job(
+            "escalations",
+            escalate,
+            every(minutes=5),
+            "Warn the assignee, then the team lead, at the set office hours before due",
             run_at_startup=True,
         ),
         Job(

@@ -50,7 +50,7 @@ def merge_into(keep: ServiceRequest, duplicates: list[ServiceRequest], staff: Us
         if not same_customer(keep, dup):
             raise RequestError(f"{dup.reference} is from another customer, so it cannot be "
                                "merged into this one.")
-        if db.session.get(RequestMerge, dup.id) is not None:
+        if dup.merge is not None:
             raise RequestError(f"{dup.reference} has already been merged.")
         if dup.kind != keep.kind:
             raise RequestError(f"{dup.reference} is a different kind of request; only the same "
@@ -66,7 +66,6 @@ def merge_into(keep: ServiceRequest, duplicates: list[ServiceRequest], staff: Us
         dup.closed_at = dup.closed_at or now
         dup.resolved_at = dup.resolved_at or now
         dup.next_update_due_at = None
-        dup.private_token_hash = None  # the kept case answers the duplicate's links now
         db.session.add(RequestMerge(duplicate_id=dup.id, merged_into_id=keep.id,
                                     merged_by_id=staff.id, merged_at=now))
     references = [d.reference for d in duplicates]
@@ -96,7 +95,7 @@ def merged_into(request: ServiceRequest) -> ServiceRequest | None:
     current = request
     while current.id not in seen:
         seen.add(current.id)
-        link = db.session.get(RequestMerge, current.id)
+        link = current.merge
         if link is None:
             return None if current is request else current
         current = link.merged_into

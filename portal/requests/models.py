@@ -237,6 +237,10 @@ class ServiceRequest(db.Model):
         order_by="Attachment.id",
         cascade="all, delete-orphan",
     )
+    #: Set when this request was merged into another as a duplicate (issue #16).
+    merge: Mapped[RequestMerge | None] = relationship(
+        foreign_keys="RequestMerge.duplicate_id", uselist=False, viewonly=True
+    )
 
     @property
     def status_label(self) -> str:

@@ -257,7 +257,8 @@ def _by_reference():
     return (
         select(ServiceRequest)
         .where(ServiceRequest.reference == bindparam("reference"))
-        .options(joinedload(ServiceRequest.events).joinedload(RequestEvent.attachments))
+        .options(joinedload(ServiceRequest.events).joinedload(RequestEvent.attachments),
+                 joinedload(ServiceRequest.merge))
     )
 
 

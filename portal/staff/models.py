@@ -79,3 +79,4 @@ class StaffAlert(db.Model):
     seen_at: Mapped[datetime | None]
 
     request: Mapped[ServiceRequest] = relationship()
+    user: Mapped[User] = relationship()

@@ -6,7 +6,7 @@ the response, by :mod:`portal.transactions`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from flask import current_app
@@ -26,7 +26,7 @@ from portal.requests.models import (
     ServiceRequest,
 )
 from portal.settings.services import get_calendar
-from portal.staff import queue
+from portal.staff import escalation, queue
 from portal.staff.models import ReusableReply
 
 # ------------------------------------------------------------------- the console's home
@@ -42,6 +42,8 @@ class Dashboard:
     more_mine: str | None
     mine_counts: dict[str, int]
     people: dict[str, int]
+    #: Escalations about open cases: "due within N office hours" (issue #16).
+    alerts: list = field(default_factory=list)
 
 
 def dashboard(me: int) -> Dashboard:
@@ -51,7 +53,8 @@ def dashboard(me: int) -> Dashboard:
     mine, more_mine, mine_counts = queue.queue_page(
         queue.QueueFilters(assignee="mine", me=me), limit=20
     )
-    return Dashboard(counts, mine, more_mine, mine_counts, people_counts())
+    return Dashboard(counts, mine, more_mine, mine_counts, people_counts(),
+                     escalation.alerts_for(me))
 
 
 def people_counts() -> dict[str, int]:

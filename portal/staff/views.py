@@ -9,7 +9,7 @@ from portal.accounts import absences
 from portal.accounts.services import organisations_by_name, staff_choices
 from portal.clock import london_today
 from portal.requests.models import KIND_LABELS, STATUS_LABELS
-from portal.staff import bp, queue, teams, workload
+from portal.staff import bp, escalation, queue, teams, workload
 from portal.staff import services as staff_services
 from portal.staff.forms import AbsenceForm
 
@@ -25,7 +25,8 @@ def dashboard():
     board = staff_services.dashboard(current_user.id)
     return render_template("staff/dashboard.html", counts=board.counts, mine=board.mine,
                            more_mine=board.more_mine, mine_counts=board.mine_counts,
-                           people=board.people)
+                           people=board.people, alerts=board.alerts,
+                           hours_words=escalation.hours_words)
 
 
 # ------------------------------------------------------------------------------ the queue
