@@ -88,3 +88,26 @@ def test_the_customer_page_says_when_we_remind_and_close(signed_in_as, submit):
     db.session.commit()
     page = client.get(f"/member/requests/{r.reference}").get_data(as_text=True)
     assert "we will remind you on" in page and "close this request on" in page
+
+
+def test_an_administrator_sets_the_case_clock(signed_in_as):
+    from portal.settings.services import case_clock_settings, escalation_minutes
+
+    client, _admin = signed_in_as("admin")
+    page = client.get("/admin/case-clock").get_data(as_text=True)
+    assert 'value="4, 1"' in page
+    bad = client.post("/admin/case-clock", data={
+        "chase_after_days": "5", "close_after_days": "3", "reopen_within_days": "10",
+        "escalate_hours": "4, 1"})
+    assert "Close after more working days" in bad.get_data(as_text=True)
+    words = client.post("/admin/case-clock", data={
+        "chase_after_days": "5", "close_after_days": "8", "reopen_within_days": "10",
+        "escalate_hours": "four"}).get_data(as_text=True)
+    assert "Enter office hours separated by commas" in words and 'value="four"' in words
+    ok = client.post("/admin/case-clock", data={
+        "chase_after_days": "3", "close_after_days": "7", "reopen_within_days": "15",
+        "escalate_hours": "8, 2, 0.5"})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert case_clock_settings().chase_after_days == 3
+    assert escalation_minutes() == [480, 120, 30]
