@@ -33,6 +33,18 @@ def _duplicates(live_server) -> tuple[str, str]:
     return references
 
 
+def _erasure(live_server) -> int:
+    from portal.privacy import services as privacy
+
+    with live_server.app.app_context():
+        member = db.session.scalar(select(User).where(User.email.like("%@example.demo.test"))
+                                   .order_by(User.id))
+        row_id = privacy.request_erasure(member, "Moving abroad").id
+        db.session.commit()
+        db.session.remove()
+    return row_id
+
+
 def test_a_team_lead_works_the_queue(page, live_server, check_accessible, check_html):
     def checked(p) -> None:
         """Zero axe violations and no sideways scroll at each width."""
@@ -48,6 +60,7 @@ def test_a_team_lead_works_the_queue(page, live_server, check_accessible, check_
         p.set_viewport_size({"width": 1280, "height": 900})
 
     first_dup, second_dup = _duplicates(live_server)
+    erasure_id = _erasure(live_server)
     sign_in(page, "admin@demo.test")  # Alex Morgan, who leads the membership team
     page.goto("/staff/queue")
     expect(page.get_by_role("heading", level=1)).to_have_text("Queue: Membership")
@@ -111,5 +124,13 @@ def test_a_team_lead_works_the_queue(page, live_server, check_accessible, check_
     checked(page)
 
     page.goto("/staff/keyboard")
+    checked(page)
+
+    # Erasing asks first, and says what will be lost.
+    page.goto(f"/staff/erasure-requests/{erasure_id}")
+    expect(page.get_by_text("This cannot be undone.")).to_be_visible()
+    checked(page)
+    page.get_by_role("button", name="Erase this person's data permanently").click()
+    expect(page.get_by_role("alert")).to_contain_text("Tick the box to confirm the erasure.")
     checked(page)
     check_html()
