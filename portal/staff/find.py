@@ -27,7 +27,7 @@ def find_cases(filters: queue.QueueFilters, page: int = 1) -> tuple[list[queue.Q
     page = max(1, min(page, MAX_PAGES))
     query = select(ServiceRequest).where(*queue.base_conditions(filters))
     if filters.search:
-        scored = fulltext.matches(INDEX, filters.search).subquery()
+        scored = fulltext.matches(INDEX, filters.search, every_word=True).subquery()
         query = query.outerjoin(scored, scored.c.key == ServiceRequest.id).order_by(
             func.coalesce(scored.c.score, 0.0).desc(), ServiceRequest.id.desc())
     else:

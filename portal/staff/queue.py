@@ -190,10 +190,8 @@ def search_condition(term: str):
     parts = [select(ServiceRequest.id).where(ServiceRequest.reference == term.upper()),
              select(ServiceRequest.id).where(ServiceRequest.requester_email == term.lower())]
     if words:
-        first = fulltext.matches(INDEX, words[0]).subquery()
-        parts.append(select(first.c.key).where(*[
-            first.c.key.in_(select(fulltext.matches(INDEX, w).subquery().c.key))
-            for w in words[1:]]))
+        every = fulltext.matches(INDEX, term, every_word=True).subquery()
+        parts.append(select(every.c.key))
     return ServiceRequest.id.in_(union(*parts))
 
 
