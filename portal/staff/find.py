@@ -3,9 +3,11 @@ words from the conversation, with the queue's filters, best match first."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import Float, func, literal, select, union_all
 
 from portal.accounts.services import organisations_by_name
 from portal.extensions import db
@@ -25,17 +27,34 @@ def find_cases(filters: queue.QueueFilters, page: int = 1) -> tuple[list[queue.Q
     """One page of the cases matching ``filters`` (any status unless the scope says), the
     best match first when words were typed, else the newest; and whether more follow."""
     page = max(1, min(page, MAX_PAGES))
-    query = select(ServiceRequest).where(*queue.base_conditions(filters))
     if filters.search:
-        scored = fulltext.matches(INDEX, filters.search, every_word=True).subquery()
-        query = query.outerjoin(scored, scored.c.key == ServiceRequest.id).order_by(
-            func.coalesce(scored.c.score, 0.0).desc(), ServiceRequest.id.desc())
+        # Driven by the matches (read once, with their scores); an exact reference or email
+        # address ranks first. The other filters apply to what matched.
+        hits = _hits(filters.search)
+        query = (select(ServiceRequest).join(hits, hits.c.key == ServiceRequest.id)
+                 .where(*queue.base_conditions(replace(filters, search="")))
+                 .order_by(hits.c.score.desc(), ServiceRequest.id.desc()))
     else:
-        query = query.order_by(ServiceRequest.id.desc())
+        query = select(ServiceRequest).where(*queue.base_conditions(filters)).order_by(
+            ServiceRequest.id.desc())
     found = list(db.session.scalars(query.offset((page - 1) * PAGE).limit(PAGE + 1)))
     cal = get_calendar()
     t = queue.thresholds(cal=cal)
     return [queue.describe(r, t, cal) for r in found[:PAGE]], len(found) > PAGE
+
+
+def _hits(term: str):
+    exact = literal(1e9, Float)
+    words = fulltext.matches(INDEX, term, every_word=True).subquery()
+    found = union_all(
+        select(ServiceRequest.id.label("key"), exact.label("score"))
+        .where(ServiceRequest.reference == term.upper()),
+        select(ServiceRequest.id.label("key"), exact.label("score"))
+        .where(ServiceRequest.requester_email == term.lower()),
+        select(words.c.key, words.c.score),
+    ).subquery()
+    return (select(found.c.key, func.max(found.c.score).label("score"))
+            .group_by(found.c.key).subquery())
 
 
 @bp.route("/find")
