@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -37,7 +39,9 @@ def queue_view():
     """Open requests, what falls due first at the top (CHARTER.md section 7), in the
     person's default team unless they chose another (issue #16)."""
     me = current_user._get_current_object()
-    filters = queue.QueueFilters.from_args(request.args, me.id, teams.default_team(me.id))
+    filters = queue.QueueFilters.from_args(request.args, me.id, teams.default_team(me.id),
+                                           scope="open")
+    filters = replace(filters, scope="open")  # the queue is open cases; finding covers all
     after = queue.decode_cursor(request.args.get("after"))
     rows, cursor, counts = queue.queue_page(filters, after=after)
     args = {k: v for k, v in request.args.items() if k != "after" and v}
