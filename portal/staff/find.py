@@ -21,13 +21,28 @@ from portal.staff.views import CHANNEL_WORDS
 
 PAGE = 50
 MAX_PAGES = 20
+#: Above this many matching cases, results come newest first rather than ranked.
+RANK_LIMIT = 1000
+
+
+def many_matches(term: str) -> bool:
+    """True when more cases hold the words than are worth ranking one by one."""
+    words = fulltext.matches(INDEX, term, every_word=True).subquery()
+    sample = select(words.c.key).limit(RANK_LIMIT + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(sample)) > RANK_LIMIT
 
 
 def find_cases(filters: queue.QueueFilters, page: int = 1) -> tuple[list[queue.QueueRow], bool]:
     """One page of the cases matching ``filters`` (any status unless the scope says), the
-    best match first when words were typed, else the newest; and whether more follow."""
+    best match first when words were typed, else the newest; and whether more follow.
+
+    Ranking reads every matching document, so when more than :data:`RANK_LIMIT` cases hold
+    the words (a single common word) they come newest first instead."""
     page = max(1, min(page, MAX_PAGES))
-    if filters.search:
+    if filters.search and many_matches(filters.search):
+        query = select(ServiceRequest).where(*queue.base_conditions(filters)).order_by(
+            ServiceRequest.id.desc())
+    elif filters.search:
         # Driven by the matches (read once, with their scores); an exact reference or email
         # address ranks first. The other filters apply to what matched.
         hits = _hits(filters.search)

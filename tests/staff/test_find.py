@@ -47,3 +47,17 @@ def test_the_backfill_indexes_rows_written_behind_the_services_back(app, submit)
     assert found("lisbon") == set()
     assert reindex_all() >= 1
     assert found("lisbon") == {r.id}
+
+
+def test_many_matches_come_newest_first_instead_of_ranked(app, submit, monkeypatch):
+    from portal.staff import find
+    from portal.staff.queue import QueueFilters
+
+    older = submit("query", subject="Refund refund refund please").request
+    newer = submit("query", subject="Refund", body="Small one.").request
+    db.session.flush()
+    ranked, _ = find.find_cases(QueueFilters(search="refund", scope="all"))
+    assert [row.request.id for row in ranked] == [older.id, newer.id]  # best match first
+    monkeypatch.setattr(find, "RANK_LIMIT", 1)
+    newest, _ = find.find_cases(QueueFilters(search="refund", scope="all"))
+    assert [row.request.id for row in newest] == [newer.id, older.id]
