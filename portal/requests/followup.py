@@ -55,6 +55,15 @@ def reopen_until(request: ServiceRequest, cal: WorkingCalendar | None = None) ->
                                 case_clock_settings().reopen_within_days)
 
 
+def reopen_window_left(request: ServiceRequest) -> date | None:
+    """:func:`reopen_until`, or None once that day has passed (for the customer's page)."""
+    until = reopen_until(request)
+    if until is None:
+        return None
+    cal = get_calendar()
+    return until if until >= cal.to_london(utcnow()).date() else None
+
+
 def chase_and_close(now: datetime | None = None) -> str:
     """Job: remind customers we are waiting for, and close the cases they never answered.
 

@@ -118,7 +118,7 @@ def _context(page: RequestPage, **forms) -> dict:
         # A closed case takes a reply too: it reopens, or starts a new case (issue #16).
         "can_reply": True,
         "waiting_plan": followup.waiting_plan(request),
-        "reopen_until": followup.reopen_until(request),
+        "reopen_until": followup.reopen_window_left(request),
         "can_answer_date": request.is_open
         and request.resolution_state == ResolutionState.PROPOSED,
         "can_rate": can_rate,
