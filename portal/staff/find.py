@@ -39,7 +39,7 @@ def find_cases(filters: queue.QueueFilters, page: int = 1) -> tuple[list[queue.Q
     Ranking reads every matching document, so when more than :data:`RANK_LIMIT` cases hold
     the words (a single common word) they come newest first instead."""
     page = max(1, min(page, MAX_PAGES))
-    if filters.search and many_matches(filters.search):
+    if filters.search and (queue.is_exact(filters.search) or many_matches(filters.search)):
         query = select(ServiceRequest).where(*queue.base_conditions(filters)).order_by(
             ServiceRequest.id.desc())
     elif filters.search:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, select, tuple_, union
+from sqlalchemy import and_, case, func, or_, select, tuple_, union
 from sqlalchemy.orm import joinedload
 
 from portal.charter import WorkingCalendar, add_office_seconds, status, time_left
@@ -178,6 +178,13 @@ def base_conditions(filters: QueueFilters) -> list:
     return conditions
 
 
+def is_exact(term: str) -> bool:
+    """True when ``term`` is a whole reference or email address we hold."""
+    return db.session.scalar(select(ServiceRequest.id).where(
+        or_(ServiceRequest.reference == term.upper(),
+            ServiceRequest.requester_email == term.lower())).limit(1)) is not None
+
+
 def search_condition(term: str):
     """A reference or an email address exactly, or a case holding every word typed (each
     may be the start of a word) in its details or conversation, through the shared
@@ -187,6 +194,12 @@ def search_condition(term: str):
     and email indexes, the search index) and the requests table is read by primary key,
     never scanned."""
     words = fulltext.terms(term)
+    exact = or_(ServiceRequest.reference == term.upper(),
+                ServiceRequest.requester_email == term.lower())
+    if is_exact(term):
+        # A whole reference or email address: its cases, without reading the search index
+        # for words as common as the address's domain.
+        return exact
     parts = [select(ServiceRequest.id).where(ServiceRequest.reference == term.upper()),
              select(ServiceRequest.id).where(ServiceRequest.requester_email == term.lower())]
     if words:
