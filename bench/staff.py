@@ -225,6 +225,12 @@ def seed(app, n: int) -> None:
             "SELECT setval('service_request_id_seq', (SELECT max(id) FROM service_request))"
         ))
         db.session.execute(text(SEED_EVENTS))
+        # The search index, as ``flask requests reindex`` would write it (issue #16), with
+        # topic words so searches select a realistic share of the cases.
+        t0 = time.perf_counter()
+        db.session.execute(text("TRUNCATE fts_requests"))
+        db.session.execute(text(SEED_SEARCH))
+        print(f"search index filled in {time.perf_counter() - t0:.0f} s")
         # Rows inserted in SQL skip the services, so set the queue's next due instant the way
         # portal.requests.services.next_due does (for these seeded states: no decision
         # promise is ever waiting).
@@ -234,6 +240,28 @@ def seed(app, n: int) -> None:
             conn.execute(text("VACUUM ANALYZE"))
         print(f"seeded {n:,} requests in {time.perf_counter() - started:.0f} s")
 
+
+#: Words a customer might use; each request gets two (one of 20, one of 37), so a single
+#: topic word matches about 5% of cases and a pair about 0.14%.
+TOPICS = ["renewal", "certificate", "invoice", "cpd", "exam", "password", "refund", "address",
+          "discount", "conference", "webinar", "grade", "transcript", "payment", "login",
+          "reprint", "assessment", "deadline", "portal", "mentor"]
+PLACES = ["leeds", "lisbon", "bristol", "cardiff", "glasgow", "belfast", "york", "bath",
+          "derby", "dundee", "exeter", "hull", "lincoln", "norwich", "oxford", "perth",
+          "preston", "ripon", "salford", "stirling", "truro", "wells", "wakefield", "bangor",
+          "brighton", "carlisle", "chester", "coventry", "durham", "ely", "gloucester",
+          "hereford", "lancaster", "lichfield", "newport", "peterborough", "plymouth"]
+
+SEED_SEARCH = f"""
+INSERT INTO fts_requests (key, title, body)
+SELECT r.id, r.reference || ' ' || r.subject,
+       concat_ws(E'\\n', r.requester_name, r.requester_email,
+                 translate(r.requester_email, '@.', '  '), o.name, r.body,
+                 (ARRAY{TOPICS!r})[1 + r.id % 20] || ' ' || (ARRAY{PLACES!r})[1 + (r.id * 7) % 37],
+                 (SELECT string_agg(e.body, E'\\n' ORDER BY e.id) FROM request_event e
+                  WHERE e.request_id = r.id AND e.body <> ''))
+FROM service_request r LEFT JOIN organisation o ON o.id = r.organisation_id
+"""
 
 NEXT_DUE = """
 UPDATE service_request SET next_due_at = CASE
@@ -449,6 +477,8 @@ def measure(app, iterations: int) -> None:
             staff.get(url)
         queue_statement = captured.slowest()
 
+    search_statement = measure_console(app, staff, iterations)
+
     with app.app_context(), Captured(db.engine) as captured:
         staff.get(year)
     slow = captured.slowest()
@@ -457,6 +487,9 @@ def measure(app, iterations: int) -> None:
     if queue_statement:
         explain(app, queue_statement[1], queue_statement[2],
                 f"slowest queue statement, deep page ({queue_statement[0]:.1f} ms)")
+    if search_statement:
+        explain(app, search_statement[1], search_statement[2],
+                f"slowest search statement ({search_statement[0]:.1f} ms)")
     # The keyset shape any queue walks: open requests in due order after a cursor.
     with app.app_context():
         cursor = db.session.execute(text(
@@ -473,6 +506,69 @@ def measure(app, iterations: int) -> None:
         {"due": cursor[0], "id": cursor[1]},
         "queue keyset shape, up to 500 pages of 25 deep",
     )
+
+
+def measure_console(app, staff, iterations: int):
+    """Issue #16: finding any case through the search index, team queues, the queue
+    narrowed by words, and taking the next case. Returns the slowest search statement."""
+    from urllib.parse import quote
+
+    from sqlalchemy import text
+
+    from portal.accounts.models import User
+    from portal.extensions import db
+    from portal.staff import workload
+    from portal.staff.queue import QueueFilters
+
+    with app.app_context():
+        reference, email, name = db.session.execute(text(
+            "SELECT reference, requester_email, requester_name FROM service_request "
+            "WHERE status IN ('resolved', 'closed') ORDER BY id LIMIT 1 OFFSET 123456")).one()
+        db.session.remove()
+    searches = [
+        ("find: a reference", reference),
+        ("find: an email address", email),
+        ("find: a name", name),
+        ("find: two topic words (~0.14% of cases)", "refund lisbon"),
+        ("find: an organisation", "Organisation 17"),
+        ("find: one common word (~5% of cases)", "refund"),
+        ("find: a word from the conversation", "Event 4 of request 500000"),
+    ]
+    print("\n  finding any case (issue #16), open or closed, best match first:")
+    slowest = None
+    for label, words in searches:
+        url = f"/staff/find?q={quote(words)}"
+        p50, p95, body = timed(staff, url, iterations)
+        found = body.count(b"<tr data-reference=")
+        line(f"{label} [{found} shown]", p50, p95, iterations, "   target p95 < 200")
+        with app.app_context(), Captured(db.engine) as captured:
+            staff.get(url)
+        worst = captured.slowest()
+        if worst and (slowest is None or worst[0] > slowest[0]):
+            slowest = worst
+    print("\n  the queue (issue #16):")
+    for label, url in (("team queue (membership), first page", "/staff/queue?team=membership"),
+                       ("queue narrowed by two words", "/staff/queue?team=all&q=refund+lisbon"),
+                       ("queue, unassigned in a team", "/staff/queue?team=complaints"
+                        "&assignee=unassigned")):
+        p50, p95, _ = timed(staff, url, iterations)
+        line(label, p50, p95, iterations, "   target p95 < 200")
+    with app.app_context():
+        me = db.session.scalar(text("SELECT id FROM user_account WHERE email = "
+                                    "'staff1@bench.test'"))
+        times = []
+        for _ in range(max(5, iterations // 4)):
+            person = db.session.get(User, me)
+            t0 = time.perf_counter()
+            workload.take_next(person, QueueFilters(me=me, team="membership"))
+            db.session.flush()
+            times.append((time.perf_counter() - t0) * 1000)
+            db.session.rollback()  # measure the choice and the assignment, keep nothing
+        times.sort()
+        line("take the next case (service, rolled back)", statistics.median(times),
+             times[int(round(0.95 * (len(times) - 1)))], len(times), "   target p95 < 200")
+        db.session.remove()
+    return slowest
 
 
 def main() -> None:

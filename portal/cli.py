@@ -112,6 +112,7 @@ def jobs_run(name: str, now_text: str | None) -> None:
 def register(app: Flask) -> None:
     from portal.inbound.cli import inbound_cli
     from portal.jobs.performance import performance_cli
+    from portal.requests.cli import requests_cli
     from portal.settings.cli import charter_cli
 
     app.cli.add_command(charter_cli)
@@ -120,3 +121,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(performance_cli)
+    app.cli.add_command(requests_cli)

@@ -25,6 +25,7 @@ from portal.quality import rules as quality_rules  # noqa: F401
 from portal.requests import models as requests  # noqa: F401
 from portal.requests import privacy as requests_privacy  # noqa: F401
 from portal.requests import rules as requests_rules  # noqa: F401
+from portal.requests import search as requests_search  # noqa: F401
 from portal.security import models as security  # noqa: F401
 from portal.settings import models as settings  # noqa: F401
 from portal.staff import models as staff  # noqa: F401

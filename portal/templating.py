@@ -47,6 +47,14 @@ def iso_when(text: str | None) -> str:
         return ""
 
 
+def iso_date(text: str | None) -> str:
+    """A date stored as ISO text (in an event's data): 'Thursday 3 December 2026'."""
+    try:
+        return format_date(date.fromisoformat(text)) if text else ""
+    except ValueError:
+        return ""
+
+
 def london_date(value: date | datetime | None, with_year: bool = True) -> str:
     """'Thursday 3 December 2026'."""
     if value is None:
@@ -92,6 +100,7 @@ def register(app) -> None:
     app.jinja_env.filters.update(
         when=when,
         iso_when=iso_when,
+        iso_date=iso_date,
         london_date=london_date,
         london_time=london_time,
         clock_time=format_clock_time,

@@ -8,6 +8,7 @@ guard_blueprint(bp, Role.ADMIN)
 
 from portal.admin import (  # noqa: E402,F401
     audit,
+    case_clock,
     membership,
     notices,
     organisations,

@@ -200,6 +200,29 @@ class WorkingCalendar:
                     out.append((d, self.non_working_reason(d) or ""))
         return out
 
+    def is_postal_day(self, d: date) -> bool:
+        """True if the post runs on ``d``: Monday to Saturday, not a bank holiday (CHARTER.md
+        section 9). The organisation's own closure days do not stop the post."""
+        return d.weekday() < 6 and not self.is_bank_holiday(d)
+
+    def add_postal_days(self, d: date, n: int) -> date:
+        """The ``n``th postal day after ``d`` (``d`` is day 0; ``n >= 0``), as
+        :meth:`add_working_days` counts working days."""
+        if n < 0:
+            raise ValueError("postal days are counted forwards only")
+        day = d
+        if n == 0:
+            while not self.is_postal_day(day):
+                day += timedelta(days=1)
+            return day
+        while n > 0:
+            day += timedelta(days=1)
+            if day > self.last_date:
+                raise ValueError("result falls outside the calendar's years")
+            if self.is_postal_day(day):
+                n -= 1
+        return day
+
     def _working_at(self, index: int) -> int:
         if index < 0 or index >= len(self._working):
             raise ValueError("result falls outside the calendar's years")

@@ -231,7 +231,7 @@ def extend_for_pause(
 
 
 # ---------------------------------------------------------------------- postage (section 4)
-#: Working days after dispatch: (earliest, latest). A setting; these are the charter's examples.
+#: Postal days after dispatch: (earliest, latest). A setting; these are the charter's examples.
 DEFAULT_POSTAGE: dict[str, tuple[int, int]] = {
     "uk-second": (2, 3),
     "uk-first": (1, 2),
@@ -254,8 +254,9 @@ def arrival_window(
 ) -> tuple[date, date]:
     """Expected (earliest, latest) arrival dates for a posting at ``dispatched_at`` (section 4).
 
-    Counted in working days from the London date of dispatch (that day is day 0, as in
-    section 3), so a Saturday posting's first day is Monday.
+    Counted in postal days from the London date of dispatch (that day is day 0, as in
+    section 3): the post runs Monday to Saturday except bank holidays, and the
+    organisation's own closure days do not delay it (CHARTER.md section 9).
     """
     try:
         earliest, latest = windows[postage_class]
@@ -263,7 +264,7 @@ def arrival_window(
         raise ValueError(f"unknown postage class {postage_class!r}") from None
     ordinal, _sod, _micro = cal.local_parts(dispatched_at)
     day = date.fromordinal(ordinal)
-    return cal.add_working_days(day, earliest), cal.add_working_days(day, latest)
+    return cal.add_postal_days(day, earliest), cal.add_postal_days(day, latest)
 
 
 def arrival_wording(window: tuple[date, date], with_year: bool = False) -> str:

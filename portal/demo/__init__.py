@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.demo.centres import seed_centres
+from portal.demo.history import seed_teams
 from portal.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_people
 from portal.demo.requests import seed_member_requests, seed_queue
 from portal.extensions import db
@@ -45,4 +46,5 @@ def seed() -> int:
     people = seed_people(rng)
     seed_member_requests(people.member, people.applicant, people.support)
     seed_queue(rng)
+    seed_teams()
     return people.created + seed_centres()

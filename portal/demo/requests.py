@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal.accounts.models import Organisation, OrgKind, Role, User
 from portal.clock import london_today
 from portal.database import utcnow
+from portal.demo.history import realistic_times, seed_closed_history, settle
 from portal.demo.people import name_at
 from portal.extensions import db
 from portal.requests import services
@@ -31,13 +32,12 @@ def seed_member_requests(member: User, applicant: User, staff: User) -> None:
                 day = day - timedelta(days=1)
         return cal.london_instant(day, time(hour, 0))
 
-    def spread(request, start: datetime) -> None:
-        # Services stamp events "now"; spread them between receipt and now so the timeline
-        # reads like the days it took.
-        events = request.events
-        step = (now - start) / (len(events) + 1)
-        for n, event in enumerate(events):
-            event.created_at = start + step * n
+    rng = random.Random(16)
+
+    def spread(request, _start: datetime) -> None:
+        # Services stamp everything "now"; give the history the times it would have had.
+        db.session.flush()
+        settle(request, realistic_times(request, now, cal, rng, late_chance=0), cal)
 
     complaint = services.submit_request(
         "complaint", requester=member, received_at=back(6, 11),
@@ -201,9 +201,9 @@ def seed_queue(rng: random.Random) -> None:
         if request.status != "answered":
             services.wait_for_customer(request, request.assignee or staff[0],
                                        "Could you send us your membership number, please?")
-    # Services stamp events "now"; place them between receipt and now, like the real days.
+    # Services stamp everything "now"; give the history the times it would have had.
+    db.session.flush()
     for request in made:
-        step = (now - request.received_at) / (len(request.events) + 1)
-        for n, event in enumerate(request.events):
-            event.created_at = request.received_at + step * n
+        settle(request, realistic_times(request, now, cal, rng), cal)
+    seed_closed_history(rng, staff, members, now, cal)
     db.session.flush()

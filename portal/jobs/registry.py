@@ -26,6 +26,9 @@ from portal.jobs.performance import publish_performance
 from portal.jobs.watch import certificates, charter_watch, regular_updates
 from portal.membership.lapse import grace_and_lapse
 from portal.membership.renewals import renewal_reminders
+from portal.requests.cover import hand_over_for_absences
+from portal.requests.followup import chase_and_close
+from portal.staff.escalation import escalate
 
 TriggerFactory = Callable[[dict], BaseTrigger]
 
@@ -112,6 +115,27 @@ JOBS: dict[str, Job] = {
             regular_updates,
             daily(hour=8),
             "Remind staff of customer updates due by the end of the next working day",
+            run_at_startup=True,
+        ),
+        Job(
+            "escalations",
+            escalate,
+            every(minutes=5),
+            "Warn the assignee, then the team lead, at the set office hours before due",
+            run_at_startup=True,
+        ),
+        Job(
+            "chase-and-close",
+            chase_and_close,
+            daily(hour=9),
+            "Remind customers we are waiting for; close cases never answered",
+            run_at_startup=True,
+        ),
+        Job(
+            "absence-cover",
+            hand_over_for_absences,
+            daily(hour=7),
+            "Pass open same-day cases of contacts away today to whoever covers",
             run_at_startup=True,
         ),
         Job(

@@ -20,4 +20,10 @@ class ErasureForm(FlaskForm):
 
 
 class CarryOutForm(FlaskForm):
-    submit = SubmitField("Erase now")
+    """Staff confirm an erasure after reading what it removes; it cannot be undone."""
+
+    confirm = BooleanField(
+        "I understand this cannot be undone",
+        validators=[DataRequired(message="Tick the box to confirm the erasure.")],
+    )
+    submit = SubmitField("Erase this person's data permanently")

@@ -11,6 +11,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.requests import files
 from portal.requests.errors import RequestError
+from portal.requests.followup import reopen_or_follow_on
 from portal.requests.models import (
     EventKind,
     RequestEvent,
@@ -31,11 +32,20 @@ def customer_reply(
     """The customer adds a message (and files) to their request (CHARTER.md section 5).
 
     A reply while we wait for the customer resumes the clock: the resolution date moves on by
-    the office time spent waiting. A reply to a resolved or answered request puts it back
-    with the team.
+    the office time spent waiting. A reply to an answered request, or to a resolved or
+    closed one inside the reopen window, puts it back with the team; after the window it
+    starts a new case linked to this one, whose first event is returned (issue #16).
     """
-    check_open(request)
     now = utcnow()
+    if request.status in (Status.RESOLVED, Status.CLOSED):
+        # Inside the reopen window the case reopens; after it, a new linked case starts.
+        follow_on = reopen_or_follow_on(request, body, author, now)
+        if follow_on is not None:
+            first = follow_on.events[0]
+            attach_uploads(follow_on, first, uploads, author)
+            db.session.flush()
+            return first
+    check_open(request)
     if request.status == Status.WAITING_CUSTOMER:
         resume_clock(request, now, actor=author, author_name=request.requester_name)
     event = record_event(

@@ -27,6 +27,7 @@ from portal.requests.models import (
 from portal.requests.promises import (
     meet_promise,
     next_update_due,
+    not_a_working_day,
     promise_of,
     record_first_reply,
     resolution_instant,
@@ -169,6 +170,9 @@ def _propose(request: ServiceRequest, staff: User, day: date, now: datetime,
              reason: str = "") -> RequestEvent:
     if day < get_calendar().to_london(now).date():
         raise RequestError("The resolution date cannot be in the past.")
+    refusal = not_a_working_day(day)
+    if refusal:
+        raise RequestError(refusal)
     previous = request.resolution_due_at
     request.resolution_due_at = resolution_instant(day)
     request.resolution_state = ResolutionState.PROPOSED.value

@@ -109,15 +109,11 @@ class PortalRequestGateway:
     ) -> None:
         request = db.session.get(ServiceRequest, request_id)
         author = request.requester if request.requester_id else None
-        if request.status == "closed":
-            services.add_system_note(
-                request,
-                f"An email from {sender_email} arrived after this request closed:\n\n{body}",
-            )
-        else:
-            services.customer_reply(
-                request, body or "(no text)", author, uploads=_uploads(attachments)
-            )
+        # A reply to a closed request reopens it inside the reopen window, or starts a new
+        # linked request after it (issue #16), as a reply on the request's page does.
+        services.customer_reply(
+            request, body or "(no text)", author, uploads=_uploads(attachments)
+        )
         for note in notes:
             services.add_system_note(request, note)
 

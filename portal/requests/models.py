@@ -168,6 +168,8 @@ class ServiceRequest(db.Model):
         Index("ix_service_request_status_response_due_at", "status", "response_due_at"),
         # The charter report selects by when promises fell due (CHARTER.md section 7).
         Index("ix_service_request_response_due_at", "response_due_at"),
+        # ... or were met in, if earlier (CHARTER.md section 9; issue #16).
+        Index("ix_service_request_promise_met_at", "promise_met_at"),
         # The staff queue reads open requests in (next_due_at, id) order and pages by keyset;
         # open requests are a small share of all of them, so the index holds only those.
         Index(
@@ -251,6 +253,10 @@ class ServiceRequest(db.Model):
         order_by="Attachment.id",
         cascade="all, delete-orphan",
     )
+    #: Set when this request was merged into another as a duplicate (issue #16).
+    merge: Mapped[RequestMerge | None] = relationship(
+        foreign_keys="RequestMerge.duplicate_id", uselist=False, viewonly=True
+    )
 
     @property
     def status_label(self) -> str:
@@ -331,3 +337,24 @@ class Attachment(db.Model):
 
     request: Mapped[ServiceRequest] = relationship(back_populates="attachments")
     event: Mapped[RequestEvent | None] = relationship(back_populates="attachments")
+
+
+class RequestMerge(db.Model):
+    """A duplicate folded into another request (issue #16). The duplicate's timeline moves
+    to the one kept; this row keeps the duplicate's reference leading there, so the
+    customer's links and emails about it still work."""
+
+    __tablename__ = "request_merge"
+
+    duplicate_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    merged_into_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
+    )
+    merged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    merged_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    merged_into: Mapped[ServiceRequest] = relationship(foreign_keys=[merged_into_id])

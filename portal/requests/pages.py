@@ -28,7 +28,7 @@ from portal.charter.wording import (
 )
 from portal.database import utcnow
 from portal.extensions import db
-from portal.requests import files, live, services
+from portal.requests import files, followup, live, merging, services
 from portal.requests.forms import AcceptForm, DiscussForm, RatingForm, ReplyForm
 from portal.requests.models import RequestEvent, ResolutionState, ServiceRequest, Status
 from portal.security import policy
@@ -81,6 +81,11 @@ def open_page(found: ServiceRequest | None, side: str, url_args: dict,
     if page is None:
         abort(404)
     policy.check_or_404(found, "view", page.principal)
+    kept = merging.merged_into(found)
+    if kept is not None:
+        # A duplicate merged into another case: its links lead to the case kept (issue #16).
+        page = RequestPage(kept, side, url_args, actor)
+        policy.check_or_404(kept, "view", page.principal)
     return page
 
 
@@ -125,7 +130,10 @@ def _context(page: RequestPage, **forms) -> dict:
         "discuss_form": forms.get("discuss_form") or DiscussForm(formdata=None,
                                                                  prefix="discuss"),
         "rating_form": forms.get("rating_form") or RatingForm(formdata=None, prefix="rating"),
-        "can_reply": request.status != Status.CLOSED,
+        # A closed case takes a reply too: it reopens, or starts a new case (issue #16).
+        "can_reply": True,
+        "waiting_plan": followup.waiting_plan(request),
+        "reopen_until": followup.reopen_window_left(request),
         "can_answer_date": request.is_open
         and request.resolution_state == ResolutionState.PROPOSED,
         "can_rate": can_rate,
@@ -174,11 +182,23 @@ def reply(page: RequestPage):
     if not form.validate_on_submit():
         return render_detail(page, reply_form=form)
     try:
-        services.customer_reply(page.request, form.body.data, page.actor,
-                                uploads=form.attachments.uploads)
+        event = services.customer_reply(page.request, form.body.data, page.actor,
+                                        uploads=form.attachments.uploads)
     except services.RequestError as exc:
         return _refused(page, exc, reply_form=form)
+    if event.request is not page.request:
+        return _followed_on(page, event.request)
     return _done(page, "Your message has been sent.")
+
+
+def _followed_on(page: RequestPage, new: ServiceRequest):
+    """A reply after the reopen window started a new case (issue #16): say so, and open it
+    where the customer can (a visitor is sent its private link by email)."""
+    flash(f"This request was closed some time ago, so your message has started a new "
+          f"request, {new.reference}. We will reply as our charter promises.", "success")
+    if page.side == "visitor":
+        return redirect(page.url("detail"))
+    return redirect(url_for(f"{page.side}.request_detail", reference=new.reference))
 
 
 def accept(page: RequestPage):
@@ -252,7 +272,8 @@ def _by_reference():
     return (
         select(ServiceRequest)
         .where(ServiceRequest.reference == bindparam("reference"))
-        .options(joinedload(ServiceRequest.events).joinedload(RequestEvent.attachments))
+        .options(joinedload(ServiceRequest.events).joinedload(RequestEvent.attachments),
+                 joinedload(ServiceRequest.merge))
     )
 
 

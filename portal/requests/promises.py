@@ -14,7 +14,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.charter import DEFAULT_PROMISES, extend_for_pause, update_due
+from portal.charter import DEFAULT_PROMISES, extend_for_pause, format_date, update_due
 from portal.requests.models import (
     OPEN_STATUSES,
     EventKind,
@@ -65,6 +65,27 @@ def _keep_next_due(session, _context, _instances) -> None:
 def promise_of(request: ServiceRequest):
     """The promise this request was made under, with the targets of its policy version."""
     return promises_of_version(request.policy_version_id)[request.promise_code]
+
+
+def not_a_working_day(day: date) -> str | None:
+    """Why staff cannot promise ``day`` and which day they can, or None when it is a working
+    day (CHARTER.md section 9: dates staff set fall on working days)."""
+    cal = get_calendar()
+    if day < cal.first_date or day > cal.last_date:
+        return "Enter a date within the calendar's years."
+    reason = cal.non_working_reason(day)
+    if reason is None:
+        return None
+    if day.weekday() >= 5 and not cal.is_bank_holiday(day):
+        reason = "the weekend"
+    nearest = cal.working_day_on_or_after(day)
+    return (f"{format_date(day)} is not a working day ({reason}). "
+            f"The next working day is {format_date(nearest)}.")
+
+
+def next_working_day_for(day: date) -> date:
+    """The working day staff are offered instead of a non-working ``day``."""
+    return get_calendar().working_day_on_or_after(day)
 
 
 def resolution_instant(day: date) -> datetime:

@@ -94,12 +94,15 @@ def remove(index: str, key: int) -> None:
     db.session.execute(delete(fts).where(fts.c[key_name] == int(key)))
 
 
-def matches(index: str, question: str) -> Select:
+def matches(index: str, question: str, every_word: bool = False) -> Select:
     """A query of the documents matching ``question``, with columns ``key`` and ``score``
     (higher is better). Join it to the area's own query for filters, order and limit::
 
         found = fulltext.matches("help_articles", q).subquery()
         select(Article).join(found, found.c.key == Article.id).order_by(found.c.score.desc())
+
+    With ``every_word`` a document must hold all the words (the index intersects them, so a
+    narrow search reads only the documents it returns), as finding a case needs.
     """
     name = _index(index)
     words = terms(question)
@@ -108,13 +111,13 @@ def matches(index: str, question: str) -> Select:
             false()
         )
     if _dialect() == "postgresql":
-        return _matches_postgresql(name, words)
-    return _matches_sqlite(name, words)
+        return _matches_postgresql(name, words, every_word)
+    return _matches_sqlite(name, words, every_word)
 
 
-def _matches_postgresql(name: str, words: list[str]) -> Select:
+def _matches_postgresql(name: str, words: list[str], every_word: bool = False) -> Select:
     # Each word is letters and digits only; the last one may be a word still being typed.
-    expression = " | ".join(words[:-1] + [words[-1] + ":*"])
+    expression = (" & " if every_word else " | ").join(words[:-1] + [words[-1] + ":*"])
     query = func.to_tsquery(literal_column("'english'::regconfig"), expression)
     fts = table(name, column("key", Integer), column("document"))
     return select(
@@ -123,9 +126,10 @@ def _matches_postgresql(name: str, words: list[str]) -> Select:
     ).where(fts.c.document.op("@@")(query))
 
 
-def _matches_sqlite(name: str, words: list[str]) -> Select:
+def _matches_sqlite(name: str, words: list[str], every_word: bool = False) -> Select:
     # FTS5 query syntax: each word quoted (so it is only ever a word), the last as a prefix.
-    expression = " OR ".join([f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*'])
+    expression = (" AND " if every_word else " OR ").join(
+        [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*'])
     fts = table(name, column("rowid", Integer))
     this_table = literal_column(name)
     return select(

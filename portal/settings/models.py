@@ -94,3 +94,23 @@ class MembershipSettings(db.Model):
     # {"member": {"fee_pence": 9500, "criteria": "...", "evidence": ["CV", ...]}, ...}
     grades: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseClockSettings(db.Model):
+    """The single row of the case clock's settings (issue #16; absent until an admin first
+    changes one): chasing and closing while we wait for the customer, the reopen window,
+    and when staff are warned before a promise is missed."""
+
+    __tablename__ = "case_clock_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    #: Working days of waiting for the customer before we remind them.
+    chase_after_days: Mapped[int] = mapped_column(default=5)
+    #: Working days of waiting before the case closes (after the reminder).
+    close_after_days: Mapped[int] = mapped_column(default=10)
+    #: Working days after resolving or closing in which a reply reopens the case.
+    reopen_within_days: Mapped[int] = mapped_column(default=10)
+    #: Office minutes before a due instant at which staff are warned, largest first.
+    escalate_minutes: Mapped[str] = mapped_column(String(60), default="240,60")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

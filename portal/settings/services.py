@@ -23,7 +23,13 @@ from portal.charter.promises import DEFAULT_TARGETS
 from portal.charter.wording import format_london, format_london_time
 from portal.database import unique_or, utcnow
 from portal.extensions import db
-from portal.settings.models import CalendarDay, ContactDetails, OfficeSettings, PolicyVersion
+from portal.settings.models import (
+    CalendarDay,
+    CaseClockSettings,
+    ContactDetails,
+    OfficeSettings,
+    PolicyVersion,
+)
 
 DEFAULT_SETTINGS = {
     "office_open": time(9, 0),
@@ -292,3 +298,46 @@ def set_contact_details(phone: str, email: str, postal_address: str, user=None) 
     _contact_cache = None  # this process shows its own change at once
     audit("settings.contact_details", ("contact_details", 1), actor=user,
           details={"phone": phone, "email": email})
+
+
+# ------------------------------------------------------------ the case clock (issue #16)
+
+CASE_CLOCK_DEFAULTS = {"chase_after_days": 5, "close_after_days": 10,
+                       "reopen_within_days": 10, "escalate_minutes": "240,60"}
+
+
+def case_clock_settings() -> CaseClockSettings:
+    """Chase, close, reopen and warning settings; defaults until an admin saves them."""
+    row = db.session.get(CaseClockSettings, 1)
+    return row if row is not None else CaseClockSettings(id=1, **CASE_CLOCK_DEFAULTS)
+
+
+def escalation_minutes() -> list[int]:
+    """The warning thresholds in office minutes before due, largest first."""
+    text = case_clock_settings().escalate_minutes or ""
+    values = {int(p) for p in text.replace(" ", "").split(",") if p.isdigit() and 0 < int(p) < 6000}
+    return sorted(values, reverse=True)
+
+
+def set_case_clock(chase_after_days: int, close_after_days: int, reopen_within_days: int,
+                   escalate_hours: list[float]) -> CaseClockSettings:
+    """Change the case clock (issue #16). Closing comes after chasing; thresholds are office
+    hours before due, at most 40."""
+    if close_after_days <= chase_after_days:
+        raise ValueError("Close after more working days than the reminder goes.")
+    minutes = sorted({round(h * 60) for h in escalate_hours if 0 < h <= 40}, reverse=True)
+    if not minutes:
+        raise ValueError("Give at least one warning time, in office hours before due.")
+    row = db.session.get(CaseClockSettings, 1)
+    if row is None:
+        row = CaseClockSettings(id=1)
+        db.session.add(row)
+    row.chase_after_days, row.close_after_days = chase_after_days, close_after_days
+    row.reopen_within_days = reopen_within_days
+    row.escalate_minutes = ",".join(str(m) for m in minutes)
+    row.updated_at = utcnow()
+    db.session.flush()
+    audit("settings.case_clock", ("case_clock_settings", 1),
+          details={"chase": chase_after_days, "close": close_after_days,
+                   "reopen": reopen_within_days, "warn_minutes": row.escalate_minutes})
+    return row

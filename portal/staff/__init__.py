@@ -10,8 +10,10 @@ from portal.staff import (  # noqa: E402,F401
     centres,
     claims,
     erasures,
+    find,
     log,
     membership,
+    merge,
     payments,
     performance,
     published,
@@ -19,4 +21,5 @@ from portal.staff import (  # noqa: E402,F401
     replies,
     requests,
     views,
+    worklist,
 )

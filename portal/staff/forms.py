@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 
 from portal.accounts.forms import EmailAddress, strip_text
 from portal.requests.forms import BODY_MAX, PhoneNumber, attachments_field
+from portal.requests.promises import next_working_day_for, not_a_working_day
 
 
 class AbsenceForm(FlaskForm):
@@ -107,12 +108,27 @@ class DayField(DateField):
             raise ValueError("Enter a real date, like 27 11 2026.") from None
 
 
+class WorkingDay:
+    """A date staff promise must be a working day (CHARTER.md section 9). When it is not,
+    the field offers the next working day in its place and the error says why, so saving
+    again accepts the offer."""
+
+    def __call__(self, form, field) -> None:
+        if field.data is None:
+            return
+        refusal = not_a_working_day(field.data)
+        if refusal:
+            field.data = next_working_day_for(field.data) if "next working" in refusal else None
+            field.raw_data = None
+            raise StopValidation(refusal)
+
+
 class StaffReplyForm(VersionedForm):
     error_field = "resolution_date"
     body = _body("Reply to the customer", "Enter your reply.")
     resolution_date = DayField(
         "Date to resolve by (optional)",
-        validators=[Optional()],
+        validators=[Optional(), WorkingDay()],
         description="Propose when this will be put right. A first reply to a complaint needs one.",
     )
     resolves = BooleanField("This reply resolves the request")
@@ -153,15 +169,17 @@ class StatusForm(VersionedForm):
 
 class ProposeDateForm(VersionedForm):
     error_field = "resolution_date"
-    resolution_date = DayField("Date to resolve by",
-                               validators=[InputRequired(message="Enter the date to resolve by.")])
+    resolution_date = DayField("Date to resolve by", description="A working day.",
+                               validators=[InputRequired(message="Enter the date to resolve by."),
+                                           WorkingDay()])
     submit = SubmitField("Propose date")
 
 
 class RedateForm(VersionedForm):
     error_field = "resolution_date"
-    resolution_date = DayField("New date to resolve by",
-                               validators=[InputRequired(message="Enter the new date.")])
+    resolution_date = DayField("New date to resolve by", description="A working day.",
+                               validators=[InputRequired(message="Enter the new date."),
+                                           WorkingDay()])
     reason = _body("Reason for the new date", "Enter the reason for the new date.",
                    description="The customer is told the new date and this reason.")
     submit = SubmitField("Change the date")

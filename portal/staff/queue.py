@@ -14,15 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, or_, select, tuple_
+from sqlalchemy import and_, case, func, or_, select, tuple_, union
 from sqlalchemy.orm import joinedload
 
 from portal.charter import WorkingCalendar, add_office_seconds, status, time_left
 from portal.charter.wording import office_time_left
 from portal.database import utcnow
 from portal.extensions import db
-from portal.requests.models import OPEN_STATUSES, Kind, ServiceRequest, Status
+from portal.requests.models import OPEN_STATUSES, Channel, Kind, ServiceRequest, Status
+from portal.requests.search import INDEX
+from portal.search import fulltext
 from portal.settings.services import get_calendar, office_settings
+from portal.staff.teams import TEAMS
 
 STATES = ("overdue", "at_risk", "due_today", "on_track", "no_date")
 STATE_LABELS = {
@@ -44,7 +47,13 @@ STAFF_STATUS_LABELS = {
 }
 ASSIGNEE_CHOICES = ("anyone", "mine", "unassigned")
 OPEN_VALUES = [s.value for s in OPEN_STATUSES]
+CLOSED_VALUES = [Status.RESOLVED.value, Status.CLOSED.value]
 MAX_LIMIT = 200
+
+
+#: Which cases a list covers: the queue works open ones; finding a case covers any.
+SCOPES = {"open": "Open", "closed": "Resolved or closed", "all": "Open or closed"}
+ALL_STATUS_VALUES = [s.value for s in Status]
 
 
 @dataclass(frozen=True)
@@ -59,23 +68,39 @@ class QueueFilters:
     organisation_id: int | None = None
     state: str | None = None
     search: str = ""
+    #: A team's kinds (see :mod:`portal.staff.teams`); None for every team.
+    team: str | None = None
+    scope: str = "open"
+    channel: str | None = None
 
     @classmethod
-    def from_args(cls, args, me: int | None) -> QueueFilters:
-        """Filters from a query string, dropping anything that is not a known value."""
+    def from_args(cls, args, me: int | None, default_team: str | None = None,
+                  scope: str = "open") -> QueueFilters:
+        """Filters from a query string, dropping anything that is not a known value.
+
+        With no ``team`` in the address the person's default team applies; ``team=all``
+        shows every team."""
         kind = args.get("kind") or None
         status_ = args.get("status") or None
         assignee = args.get("assignee") or "anyone"
         state = args.get("state") or None
         org = args.get("organisation") or ""
+        team = args.get("team", default_team) or None
+        scope = args.get("scope") or scope
+        channel = args.get("channel") or None
+        scope = scope if scope in SCOPES else "open"
+        statuses = OPEN_VALUES if scope == "open" else ALL_STATUS_VALUES
         return cls(
             kind=kind if kind in {k.value for k in Kind} else None,
-            status=status_ if status_ in OPEN_VALUES else None,
+            status=status_ if status_ in statuses else None,
             assignee=assignee if assignee in ASSIGNEE_CHOICES else "anyone",
             me=me,
             organisation_id=int(org) if org.isdigit() and len(org) < 10 else None,
             state=state if state in STATES else None,
             search=(args.get("q") or "").strip()[:120],
+            team=team if team in TEAMS else None,
+            scope=scope,
+            channel=channel if channel in {c.value for c in Channel} else None,
         )
 
 
@@ -127,13 +152,21 @@ def _state_condition(state: str, t: Thresholds):
     }[state]
 
 
-def _base_conditions(filters: QueueFilters) -> list:
-    # The status condition repeats the partial index's predicate, so the planner uses it.
-    conditions = [ServiceRequest.status.in_(OPEN_VALUES)]
+def base_conditions(filters: QueueFilters) -> list:
+    conditions = []
+    if filters.scope == "open":
+        # Repeats the partial index's predicate, so the planner uses it.
+        conditions.append(ServiceRequest.status.in_(OPEN_VALUES))
+    elif filters.scope == "closed":
+        conditions.append(ServiceRequest.status.in_(CLOSED_VALUES))
     if filters.kind:
         conditions.append(ServiceRequest.kind == filters.kind)
+    if filters.team:
+        conditions.append(ServiceRequest.kind.in_(TEAMS[filters.team].kinds))
     if filters.status:
         conditions.append(ServiceRequest.status == filters.status)
+    if filters.channel:
+        conditions.append(ServiceRequest.channel == filters.channel)
     if filters.assignee == "mine":
         conditions.append(ServiceRequest.assignee_id == filters.me)
     elif filters.assignee == "unassigned":
@@ -141,20 +174,38 @@ def _base_conditions(filters: QueueFilters) -> list:
     if filters.organisation_id:
         conditions.append(ServiceRequest.organisation_id == filters.organisation_id)
     if filters.search:
-        term = filters.search
-        like = f"%{_escape_like(term.lower())}%"
-        conditions.append(
-            or_(
-                ServiceRequest.reference == term.upper(),
-                func.lower(ServiceRequest.requester_name).like(like, escape="\\"),
-                func.lower(ServiceRequest.requester_email).like(like, escape="\\"),
-            )
-        )
+        conditions.append(search_condition(filters.search))
     return conditions
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def is_exact(term: str) -> bool:
+    """True when ``term`` is a whole reference or email address we hold."""
+    return db.session.scalar(select(ServiceRequest.id).where(
+        or_(ServiceRequest.reference == term.upper(),
+            ServiceRequest.requester_email == term.lower())).limit(1)) is not None
+
+
+def search_condition(term: str):
+    """A reference or an email address exactly, or a case holding every word typed (each
+    may be the start of a word) in its details or conversation, through the shared
+    full-text index (issue #16).
+
+    Written as one ``id IN (... UNION ...)`` so each part is an index lookup (the reference
+    and email indexes, the search index) and the requests table is read by primary key,
+    never scanned."""
+    words = fulltext.terms(term)
+    exact = or_(ServiceRequest.reference == term.upper(),
+                ServiceRequest.requester_email == term.lower())
+    if is_exact(term):
+        # A whole reference or email address: its cases, without reading the search index
+        # for words as common as the address's domain.
+        return exact
+    parts = [select(ServiceRequest.id).where(ServiceRequest.reference == term.upper()),
+             select(ServiceRequest.id).where(ServiceRequest.requester_email == term.lower())]
+    if words:
+        every = fulltext.matches(INDEX, term, every_word=True).subquery()
+        parts.append(select(every.c.key))
+    return ServiceRequest.id.in_(union(*parts))
 
 
 def state_counts(filters: QueueFilters, t: Thresholds) -> dict[str, int]:
@@ -164,7 +215,7 @@ def state_counts(filters: QueueFilters, t: Thresholds) -> dict[str, int]:
         columns.append(
             func.coalesce(func.sum(case((_state_condition(state, t), 1), else_=0)), 0).label(state)
         )
-    row = db.session.execute(select(*columns).where(*_base_conditions(filters))).one()
+    row = db.session.execute(select(*columns).where(*base_conditions(filters))).one()
     return {key: int(value) for key, value in row._mapping.items()}
 
 
@@ -225,7 +276,7 @@ def queue_page(
     limit = max(1, min(limit, MAX_LIMIT))
     cal = get_calendar()
     t = thresholds(now, cal)
-    conditions = _base_conditions(filters)
+    conditions = base_conditions(filters)
     if filters.state:
         conditions.append(_state_condition(filters.state, t))
     in_null_part = after is not None and after[0] is None

@@ -1,9 +1,10 @@
 """The charter performance report: how well each promise was kept in a period (CHARTER.md §7).
 
 Every figure is aggregated by the database, grouped by promise, over the requests whose
-promise belongs to the period (CHARTER.md §9): the one its due instant falls in, or the one it
-was met in if that was earlier (London dates). Promises not yet due are shown apart, never in
-"fell due" and never as missed:
+promise belongs to the period: its due instant falls inside it, or it was met inside it
+before it was due (:func:`falls_due_in`, London dates). Of those, **fell due** counts the
+ones met, missed or closed before they were due; the rest are not yet due and are shown
+apart (CHARTER.md section 9):
 
 * **fell due** (``due``): met, missed or closed early; never the ones still pending;
 * **met**: the promise was met (``promise_met_at``) at or before its due instant;
@@ -229,35 +230,32 @@ def _closed_early():
     )
 
 
-def falls_due_in(period: Period):
-    """A request counts in the period its promise fell due in, or in the one it was met in
-    if that was earlier (CHARTER.md §9); two index ranges, so both indexes can serve it."""
-    start, end = period.starts_at, period.ends_at
-    due_here = and_(
-        SR.response_due_at >= start, SR.response_due_at < end,
-        or_(SR.promise_met_at.is_(None), SR.promise_met_at >= start),
-    )
-    met_here_early = and_(
-        SR.promise_met_at >= start, SR.promise_met_at < end, SR.response_due_at >= end
-    )
-    return or_(due_here, met_here_early)
-
-
 def counted_at():
-    """The instant that places a request in a period: met early, or due (CHARTER.md §9)."""
-    return case(
-        (and_(SR.promise_met_at.is_not(None), SR.promise_met_at < SR.response_due_at),
-         SR.promise_met_at),
-        else_=SR.response_due_at,
-    )
+    """The instant a promise belongs to a period by: when it fell due, or when it was met if
+    that was earlier (CHARTER.md section 9, "a period's figures count what fell due in it")."""
+    return case((and_(SR.promise_met_at.is_not(None), SR.promise_met_at < SR.response_due_at),
+                 SR.promise_met_at), else_=SR.response_due_at)
 
 
-def _not_yet_due(now: datetime):
-    """Not met, not closed, and its due instant still ahead: shown apart (CHARTER.md §9)."""
-    return and_(
-        SR.promise_met_at.is_(None),
-        SR.response_due_at >= now,
-        or_(SR.closed_at.is_(None), SR.closed_at > SR.response_due_at),
+#: The report's conditions, for other groupings of the same promises (issue #16).
+def is_met():
+    return _met()
+
+
+def is_closed_early():
+    return _closed_early()
+
+
+def falls_due_in(period: Period):
+    """A request counts in the period its promise fell due in, or was met in if earlier
+    (London dates). Written as two ranges, not over :func:`counted_at`, so each can be read
+    from an index."""
+    met_early = and_(SR.promise_met_at.is_not(None), SR.promise_met_at < SR.response_due_at)
+    return or_(
+        and_(met_early, SR.promise_met_at >= period.starts_at,
+             SR.promise_met_at < period.ends_at),
+        and_(~met_early, SR.response_due_at >= period.starts_at,
+             SR.response_due_at < period.ends_at),
     )
 
 
@@ -268,7 +266,6 @@ def _count_if(condition):
 def _count_columns(now: datetime) -> list:
     return [
         func.count(SR.id).label("counted"),
-        _count_if(_not_yet_due(now)).label("pending"),
         _count_if(_met()).label("met"),
         _count_if(is_missed(now)).label("missed"),
         _count_if(_closed_early()).label("closed_early"),
@@ -281,11 +278,13 @@ def _count_columns(now: datetime) -> list:
 
 
 def _fill(figures: Figures, row) -> None:
-    for name in ("pending", "met", "missed", "closed_early", "replied", "fcr_total",
+    for name in ("met", "missed", "closed_early", "replied", "fcr_total",
                  "fcr_first_time", "rating_count", "rating_sum"):
         setattr(figures, name, int(getattr(row, name) or 0))
-    # "Fell due" leaves out what is not yet due (CHARTER.md §9).
-    figures.due = int(row.counted or 0) - figures.pending
+    # Fell due: met, missed, or closed before it was due. Whatever is left is not yet due
+    # and shown apart, never counted as due (CHARTER.md section 9).
+    figures.due = figures.met + figures.missed + figures.closed_early
+    figures.pending = int(row.counted or 0) - figures.due
 
 
 def _percentiles_sqlite(where, key) -> dict:
@@ -424,15 +423,15 @@ def trend_for(period: Period, now: datetime) -> tuple[str, list[TrendPoint]]:
     CASE over the buckets' boundaries, computed here in London dates."""
     unit, points = trend_buckets(period)
     starts = [london_midnight(p.first_day) for p in points]
+    whole = Period("range", points[0].first_day, points[-1].last_day)
     at = counted_at()
     bucket = case(
         *[(at >= start, index) for index, start in reversed(list(enumerate(starts)))],
         else_=-1,
     ).label("bucket")
-    span = Period("range", points[0].first_day, points[-1].last_day)
     query = (
         select(bucket, _count_if(_met()).label("met"), _count_if(is_missed(now)).label("missed"))
-        .where(falls_due_in(span))
+        .where(falls_due_in(whole))
         .group_by(bucket)
     )
     for row in db.session.execute(query):

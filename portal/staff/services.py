@@ -6,18 +6,19 @@ the response, by :mod:`portal.transactions`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from portal.accounts import absences
 from portal.accounts.models import Membership, MemberStatus, Organisation, OrgKind, Role, User
 from portal.charter import format_date
 from portal.database import unique_or, utcnow
 from portal.extensions import db
-from portal.requests import services
+from portal.requests import cover, services
 from portal.requests.models import (
     OPEN_STATUSES,
     Kind,
@@ -25,7 +26,7 @@ from portal.requests.models import (
     ServiceRequest,
 )
 from portal.settings.services import get_calendar
-from portal.staff import queue
+from portal.staff import escalation, queue
 from portal.staff.models import ReusableReply
 
 # ------------------------------------------------------------------- the console's home
@@ -41,6 +42,8 @@ class Dashboard:
     more_mine: str | None
     mine_counts: dict[str, int]
     people: dict[str, int]
+    #: Escalations about open cases: "due within N office hours" (issue #16).
+    alerts: list = field(default_factory=list)
 
 
 def dashboard(me: int) -> Dashboard:
@@ -50,7 +53,8 @@ def dashboard(me: int) -> Dashboard:
     mine, more_mine, mine_counts = queue.queue_page(
         queue.QueueFilters(assignee="mine", me=me), limit=20
     )
-    return Dashboard(counts, mine, more_mine, mine_counts, people_counts())
+    return Dashboard(counts, mine, more_mine, mine_counts, people_counts(),
+                     escalation.alerts_for(me))
 
 
 def people_counts() -> dict[str, int]:
@@ -65,6 +69,17 @@ def people_counts() -> dict[str, int]:
         "centres": count(Organisation.id, Organisation.kind == OrgKind.CENTRE),
         "staff": count(User.id, User.role.in_([Role.STAFF, Role.ADMIN])),
     }
+
+
+# --------------------------------------------------------------------------- absences
+
+
+def record_absence(user: User, starts_on: date, ends_on: date, note: str = "") -> int:
+    """Record that ``user`` is away; if that covers today, their open same-day cases pass
+    to the cover at once (the morning job does it for later absences). Returns how many
+    cases moved."""
+    absences.add_absence(user, starts_on, ends_on, note)
+    return cover.hand_over_open_cases(user)
 
 
 # ----------------------------------------------------------------------------- people
@@ -248,8 +263,10 @@ def decide_membership(
 ) -> Decision:
     """Approve or decline an application or upgrade (CHARTER.md section 4).
 
-    Approving sets the grade, makes the membership active, issues a membership number if
-    there is none, and sets renewal to one year from today (London). Declining needs reasons.
+    Approving sets the grade, makes the membership active and issues a membership number if
+    there is none. A new membership renews one year from today (London); an upgrade keeps
+    its renewal date (CHARTER.md section 9). Either way the reply tells the member the
+    date. Declining needs reasons.
     Either way the decision is sent to the applicant as a reply that resolves the request:
     that confirmation is what meets the decision promise.
     """
@@ -283,7 +300,12 @@ def decide_membership(
     membership.status = MemberStatus.ACTIVE.value
     if membership.joined_on is None:
         membership.joined_on = today
-    membership.renewal_date = _one_year_on(today)
+    is_new = request.kind == Kind.APPLICATION or membership.renewal_date is None
+    if is_new:
+        # A new membership runs a year from the decision. An upgrade of grade keeps the
+        # renewal date (CHARTER.md section 9); the reminder is keyed by the date, so a
+        # changed date re-arms it and an unchanged one is not sent twice.
+        membership.renewal_date = _one_year_on(today)
     db.session.flush()
     if not membership.membership_number:
         _number_membership(membership)

@@ -274,9 +274,10 @@ def test_a_certificate_moves_from_print_to_post_with_its_arrival_window(centre):
     assert completions.mark_printed([completion]) == 1
     posted_at = datetime(2026, 12, 31, 15, 0, tzinfo=UTC)  # Thursday; Friday 1 Jan is a holiday
     assert completions.mark_dispatched([completion], "uk-second", "KF1GB", now=posted_at) == 1
-    assert (completion.arrival_from, completion.arrival_to) == (date(2027, 1, 5), date(2027, 1, 6))
+    # Postal days: the post runs on Saturday 2 January (CHARTER.md section 9).
+    assert (completion.arrival_from, completion.arrival_to) == (date(2027, 1, 4), date(2027, 1, 5))
     assert completions.arrival_text(completion) == (
-        "between Tuesday 5 January and Wednesday 6 January"
+        "between Monday 4 January and Tuesday 5 January"
     )
     assert completion.tracking_reference == "KF1GB"
     with pytest.raises(CentreError, match="postage"):

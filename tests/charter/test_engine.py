@@ -249,12 +249,28 @@ def test_add_office_seconds_wrapper() -> None:
     [
         (london(2027, 1, 5, 14), "uk-second", (date(2027, 1, 7), date(2027, 1, 8))),
         (london(2026, 12, 24, 10), "uk-first", (date(2026, 12, 29), date(2026, 12, 30))),
-        (london(2026, 11, 27, 10), "international", (date(2026, 12, 4), date(2026, 12, 11))),
+        # The post runs on Saturdays: Sat 28 Nov and Sat 5 Dec count.
+        (london(2026, 11, 27, 10), "international", (date(2026, 12, 3), date(2026, 12, 9))),
         (london(2026, 11, 28, 10), "uk-first", (date(2026, 11, 30), date(2026, 12, 1))),
     ],
 )
 def test_arrival_window(dispatched: datetime, postage: str, window: tuple[date, date]) -> None:
     assert arrival_window(dispatched, postage, CAL) == window
+
+
+def test_arrival_window_counts_postal_days_not_closure_days() -> None:
+    """CHARTER.md section 9: an office closure does not stop the post; bank holidays and
+    Sundays do."""
+    closed = WorkingCalendar(CalendarRules(closure_days=frozenset(
+        {date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31)})))
+    # The office is shut 29 to 31 December; 25, 26 and 28 December are bank holidays.
+    assert arrival_window(london(2026, 12, 23, 12), "uk-first", closed) == (
+        date(2026, 12, 24), date(2026, 12, 29))
+    assert arrival_window(london(2026, 12, 24, 12), "uk-second", closed) == (
+        date(2026, 12, 30), date(2026, 12, 31))
+    # Sunday never counts; Saturday does.
+    assert arrival_window(london(2027, 1, 8, 12), "uk-first", CAL) == (
+        date(2027, 1, 9), date(2027, 1, 11))
 
 
 def test_arrival_window_custom_and_unknown() -> None:

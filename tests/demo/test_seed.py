@@ -45,3 +45,26 @@ def test_demo_code_is_the_current_two_step_code(runner):
 
     result = runner.invoke(args=["demo", "code"])
     assert pyotp.TOTP(DEMO_TOTP_SECRET).verify(result.output.strip(), valid_window=1)
+
+
+def test_demo_history_happened_over_time_not_at_the_seed_moment(runner):
+    """Issue #16: every "met" was the moment the seed ran, so timelines and the report were
+    wrong. Met times now spread over the days the requests took."""
+    from datetime import timedelta
+
+    from portal.database import utcnow
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    seeded_at = utcnow()
+    rows = db.session.execute(select(
+        ServiceRequest.received_at, ServiceRequest.promise_met_at,
+        ServiceRequest.response_due_at, ServiceRequest.first_reply_office_seconds,
+    ).where(ServiceRequest.promise_met_at.is_not(None))).all()
+    assert len(rows) >= 40
+    met = [row.promise_met_at for row in rows]
+    assert not [row for row in rows if seeded_at - row.promise_met_at < timedelta(minutes=2)]
+    assert all(row.received_at <= row.promise_met_at for row in rows)
+    assert len({m.date() for m in met}) >= 15  # spread over many days
+    on_time = sum(row.promise_met_at <= row.response_due_at for row in rows)
+    assert 0.6 * len(rows) <= on_time < len(rows)  # mostly kept, some late, as in life
+    assert all(row.first_reply_office_seconds is not None for row in rows)

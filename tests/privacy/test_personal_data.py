@@ -108,7 +108,16 @@ def test_member_asks_for_erasure_and_staff_carry_it_out(app, signed_in_as, sign_
         row = db.session.scalar(select(ErasureRequest))
         old_email = member.email
         grade, status = member.membership.grade, member.membership.status
-        assert staff_client.post(f"/staff/erasure-requests/{row.id}").status_code == 302
+        # Erasing cannot be undone: the page says what will be lost and asks to confirm.
+        page = staff_client.get(f"/staff/erasure-requests/{row.id}").get_data(as_text=True)
+        assert "This cannot be undone" in page and "Mary Seacole" in page
+        assert "can never sign in again" in page
+        refused = staff_client.post(f"/staff/erasure-requests/{row.id}")
+        assert refused.status_code == 200
+        assert "Tick the box to confirm the erasure." in refused.get_data(as_text=True)
+        assert db.session.get(User, member.id).full_name == "Mary Seacole"
+        assert staff_client.post(f"/staff/erasure-requests/{row.id}",
+                                 data={"confirm": "y"}).status_code == 302
 
     db.session.expire_all()
     erased = db.session.get(User, member.id)

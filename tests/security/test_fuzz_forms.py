@@ -145,7 +145,17 @@ FORMS = [
     FormCase("/account/my-data/", (), role="member"),
     FormCase("/account/sessions/end-all", (), role="member"),
     FormCase("/account/sessions/1/end", (), role="member"),
-    FormCase("/staff/erasure-requests/{id}", (), role="staff", setup=lambda _u: _erasure()),
+    FormCase("/staff/erasure-requests/{id}", ("confirm",), role="staff",
+             setup=lambda _u: _erasure()),
+    # The staff console's queue tools (issue 16).
+    FormCase("/staff/queue/bulk", ("action", "assignee", "status", "selected"), role="staff"),
+    FormCase("/staff/queue/next?team=x&q=y", (), role="staff"),
+    FormCase("/staff/views", ("name", "address"), role="staff"),
+    FormCase("/staff/team", ("team",), role="staff"),
+    FormCase("/staff/requests/{ref}/merge", ("duplicates", "other"), role="staff",
+             setup=_customer_request),
+    FormCase("/admin/case-clock", ("chase_after_days", "close_after_days",
+                                   "reopen_within_days", "escalate_hours"), role="admin"),
     # Requests (issue 4): members, visitors, organisations, and the request page's forms.
     *[FormCase(f"/member/requests/new/{slug}", fields, role="member")
       for slug, fields in (

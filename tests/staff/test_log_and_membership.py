@@ -179,9 +179,11 @@ def test_staff_home_counts_link_into_the_queue_and_lists_my_requests(signed_in_a
     submit("feedback", email="later@example.test")
     db.session.commit()
     page = client.get("/staff/").get_data(as_text=True)
-    assert re.search(r'state=overdue"><span class="big">1</span> overdue', page)
-    assert re.search(r'state=at_risk"><span class="big">1</span> at risk', page)
-    assert re.search(r'state=due_today"><span class="big">1</span> due today', page)
+    # The counts are the whole queue's, so their links show every team (issue #16).
+    assert re.search(r'state=overdue&amp;team=all"><span class="big">1</span> overdue', page)
+    assert re.search(r'state=at_risk&amp;team=all"><span class="big">1</span> at risk', page)
+    assert re.search(r'state=due_today&amp;team=all"><span class="big">1</span> due today',
+                     page)
     assert soon.reference in page and late.reference not in page  # mine only
 
 

@@ -203,8 +203,10 @@ def test_filters_and_search(submit):
     assert ids(search=mine.reference.lower()) == {mine.id}
     assert ids(search="PRIYA") == {mine.id}
     assert ids(search="bob@example") == {theirs.id}
-    assert ids(search="100%_") == {theirs.id}  # wildcards are searched for literally
-    assert ids(search="b%h") == set()  # "%" is not a wildcard
+    assert ids(search="bob@example.test") == {theirs.id}
+    assert ids(search="100%_") == {theirs.id}
+    assert ids(search='"* OR NEAR(') == set()  # query syntax is only ever words
+    assert ids(search="Northbridge") == {mine.id}  # the organisation's name (issue #16)
     assert ids(search=resolved.reference) == set()
 
 
@@ -321,5 +323,6 @@ def test_queue_shows_how_each_request_arrived(signed_in_as, submit):
     )
     db.session.commit()
     page = client.get("/staff/queue").get_data(as_text=True)
-    assert f'{emailed.request.reference}</a><br><span class="muted">Question, by email' in page
+    assert f'{emailed.request.reference}</a>' in page
+    assert '<span class="muted">Question, by email' in page
     assert "Complaint, by letter" in page and posted.request.reference in page

@@ -57,7 +57,7 @@ def test_october_by_promise(requests):
 def test_november_counts_pending_and_misses(requests):
     rows, total = report.figures_for(report.period_containing("month", date(2026, 11, 1)), NOW)
     figures = by_code(rows)
-    q = figures["query"]  # Q6 missed, Q7 pending (shown apart, not fell due), Q8 met early
+    q = figures["query"]  # Q6 missed, Q8 met early; Q7 not yet due is shown apart
     assert (q.due, q.met, q.missed, q.pending) == (2, 1, 1, 1)
     assert q.share_met == pytest.approx(0.5)
     assert q.median_seconds == pytest.approx((3000 + 30000) / 2)
@@ -85,7 +85,7 @@ def test_the_same_requests_seen_a_moment_earlier(requests):
 @pytest.mark.parametrize(
     ("period", "due", "met", "missed"),
     [
-        # Both months: everything but QX, and Q7 not yet due.
+        # Both months: everything but QX, and Q7 is not yet due.
         (report.date_range(date(2026, 10, 1), date(2026, 11, 30)), 12, 6, 5),
         (report.period_containing("quarter", date(2026, 12, 31)), 12, 6, 5),
         # Monday 5 to Sunday 11 October: Q1, Q2, Q3, Q4, Q5.
@@ -220,3 +220,35 @@ def test_trend_labels_are_short_enough_for_the_chart(app):
     assert [p.label for p in quarters] == [
         "Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025", "Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"
     ]
+
+
+def test_by_person_team_and_channel_with_working_day_buckets(requests, signed_in_as):
+    from portal.staff import breakdown
+    from tests.factories import make_user
+
+    ann = make_user("staff", full_name="Ann Able")
+    for name in ("Q1", "Q3", "Q4"):
+        requests[name].assignee_id = ann.id
+    from portal.extensions import db
+    db.session.commit()
+    october = report.period_containing("month", date(2026, 10, 15))
+    groups, total = breakdown.groups_for(october, NOW, "person", get_calendar())
+    by = {g.title: g for g in groups}
+    a = by["Ann Able"]
+    # Q1's clock started on 1 September (the fixtures' receipt), so it was met on a day
+    # after day 3; Q3 replied the working day after it was due; Q4 is 30 working days late.
+    assert (a.due, a.met, a.missed) == (3, 1, 2)
+    assert a.met_days == [0, 0, 0, 1] and a.late_days == [1, 0, 1]
+    assert total.due == 8 and total.met == 5 and total.missed == 2
+    teams, _ = breakdown.groups_for(october, NOW, "team", get_calendar())
+    assert [(g.title, g.due) for g in teams] == [("Membership", 8)]
+    channels, _ = breakdown.groups_for(october, NOW, "channel", get_calendar())
+    assert [(g.title, g.due) for g in channels] == [("Web form", 8)]
+    client, _staff = signed_in_as("staff")
+    page = client.get("/staff/performance/by?by=person&period=month&day=2026-10-15")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Ann Able" in text and "Met on day 0" in text
+    csv_text = client.get("/staff/performance/by?by=person&period=month&day=2026-10-15"
+                          "&format=csv").get_data(as_text=True)
+    assert "Ann Able,3,1,2" in csv_text
+    assert client.get("/staff/performance/by?by=nonsense").status_code == 404
