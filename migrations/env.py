@@ -22,7 +22,10 @@ def render_item(type_, obj, autogen_context):
 
 
 def _options() -> dict:
+    from portal.search.schema import include_name
+
     return {
+        "include_name": include_name,  # the full-text tables have no models
         "target_metadata": db.metadata,
         "compare_type": True,
         "render_as_batch": True,  # SQLite needs table rebuilds for most ALTERs

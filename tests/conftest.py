@@ -119,7 +119,11 @@ def database_url(backend, request, tmp_path) -> str:
 
 
 def _empty_tables() -> None:
-    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    from portal.search.fulltext import INDEXES
+    from portal.search.schema import table_name
+
+    tables = [t.name for t in db.metadata.sorted_tables] + [table_name(i) for i in INDEXES]
+    names = ", ".join(f'"{name}"' for name in tables)
     db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     db.session.commit()
 

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from portal.accounts.models import User
 from portal.extensions import db
+from portal.search.schema import include_name
 from tests.factories import make_user
 
 
@@ -16,7 +17,8 @@ def test_migrations_match_models(app):
     """Autogenerate finds nothing to do: the models and the migrations agree."""
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": True}
+            conn,
+            opts={"compare_type": True, "render_as_batch": True, "include_name": include_name},
         )
         diff = compare_metadata(context, db.metadata)
     assert diff == []
