@@ -79,9 +79,11 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal import admin, auth, centre, employer, member, staff, visitor
+    from portal.help import bp as help_centre
 
     for module in (visitor, auth, member, employer, centre, staff, admin):
         app.register_blueprint(module.bp)
+    app.register_blueprint(help_centre)
 
 
 def register_errorhandlers(app: Flask) -> None:

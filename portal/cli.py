@@ -110,11 +110,13 @@ def jobs_run(name: str, now_text: str | None) -> None:
 
 
 def register(app: Flask) -> None:
+    from portal.help.cli import help_cli
     from portal.inbound.cli import inbound_cli
     from portal.settings.cli import charter_cli
 
     app.cli.add_command(charter_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(help_cli)
     app.cli.add_command(inbound_cli)
     app.cli.add_command(worker)
     app.cli.add_command(jobs_cli)

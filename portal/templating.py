@@ -62,7 +62,10 @@ def promise_action(code: str) -> str:
 
 
 def register(app) -> None:
+    from portal.help.render import article_html
+
     app.jinja_env.filters.update(
+        article_html=article_html,
         when=when,
         iso_when=iso_when,
         london_date=london_date,

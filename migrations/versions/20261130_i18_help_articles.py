@@ -3,7 +3,7 @@ searches that found nothing (issue 18).
 The full-text index of published articles is the shared search table's job.
 
 Revision ID: i18_help
-Revises: 22ab4ff99829
+Revises: search_fulltext
 Create Date: 2026-11-30 04:53:09.365009
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i18_help'
-down_revision = '22ab4ff99829'
+down_revision = 'search_fulltext'
 branch_labels = None
 depends_on = None
 

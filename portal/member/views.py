@@ -10,7 +10,7 @@ from portal.member import bp
 from portal.member import services as member_services
 from portal.member.forms import NewsPreferencesForm
 from portal.membership.news import set_news_topics, subscribed_topics
-from portal.requests import live, services
+from portal.requests import live, pages, services
 
 
 def _dashboard_requests() -> dict:
@@ -62,26 +62,20 @@ def new_request_form(slug: str):
         abort(404)
     user = current_user._get_current_object()
     form = member_services.new_request_form(form_class, user)
+    action = url_for("member.new_request_form", slug=slug)
     if form.validate_on_submit():
+        if (step := pages.before_you_send(form, action)) is not None:
+            return step
         subject, body, details = form.values()
         made = services.submit_once(
-            form.kind,
-            subject=subject,
-            body=body,
-            requester=user,
-            phone=details.get("phone", ""),
-            details=details,
-            uploads=form.uploads,
+            form.kind, subject=subject, body=body, requester=user,
+            phone=details.get("phone", ""), details=details, uploads=form.uploads,
             submission_key=form.submission_key.data or None,
         )
+        pages.note_articles_read(form, made)
         return redirect(url_for("member.request_confirmation", reference=made.reference))
     form.fresh_key()
-    return render_template(
-        "requests/new.html",
-        form=form,
-        visitor=False,
-        action=url_for("member.new_request_form", slug=slug),
-    )
+    return render_template("requests/new.html", form=form, visitor=False, action=action)
 
 
 @bp.route("/preferences", methods=["GET", "POST"])

@@ -122,7 +122,12 @@ class RequestForm(FlaskForm):
     kind: Kind
     heading = ""
     intro = ""
+    #: Whether the help centre suggests articles while this form is written (issue #18).
+    suggests_help = False
     submission_key = HiddenField()
+    # "1" once the person has seen suggested articles; the ids of those they opened.
+    help_checked = HiddenField()
+    help_read = HiddenField()
     submit = SubmitField("Send")
 
     def fresh_key(self) -> None:
@@ -144,12 +149,13 @@ class RequestForm(FlaskForm):
 
     @property
     def request_fields(self) -> list:
-        skip = {"submission_key", "submit", "csrf_token"}
+        skip = {"submission_key", "submit", "csrf_token", "help_checked", "help_read"}
         return [f for f in self if f.name not in skip]
 
 
 class QueryForm(RequestForm):
     kind = Kind.QUERY
+    suggests_help = True
     heading = "Ask a question"
     intro = "Ask us anything about your membership, our services or events."
     subject = _subject()
@@ -330,6 +336,7 @@ class RatingForm(FlaskForm):
 
 class EmployerSupportForm(RequestForm):
     kind = Kind.EMPLOYER_SUPPORT
+    suggests_help = True
     heading = "Contact your support person"
     intro = (
         "Ask about delivering our services to your organisation or about a problem with a "
@@ -346,6 +353,7 @@ class EmployerSupportForm(RequestForm):
 
 class CentreSupportForm(RequestForm):
     kind = Kind.CENTRE_SUPPORT
+    suggests_help = True
     heading = "Ask about our processes"
     intro = (
         "Ask us about registration, assessment, quality assurance or certification. We reply "

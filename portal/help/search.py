@@ -1,0 +1,197 @@
+"""Finding articles for a question as customers write it.
+
+The shared index (``portal.search.fulltext``) stems English and ranks, but takes words as
+typed. Before it is asked, a question here loses the words that carry no meaning ("how",
+"my", "cant"), gains the words articles use for the customer's own ("log in" is "sign in",
+"2fa" is "two-step"), and each word the articles never use is also tried as the nearest word
+they do use ("pasword" finds "password"). The original words are kept as well, so a
+correction can only add to what is found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+
+from portal.extensions import db
+from portal.help.models import ArticleStatus, HelpArticle, HelpArticleVersion
+from portal.help.render import plain_text
+from portal.search import fulltext
+
+INDEX = "help_articles"
+
+STOPWORDS = frozenset(
+    """a about am an and any are as at be been but by can cant cannot could did didnt do does
+    doesnt dont for from get got had has have having help how i im if in into is isnt it its
+    ive just keep keeps me my need no not of on or our please so some still that the their
+    them then there this to too try trying us was wasnt way we what when where which while who
+    why will with wont would you your hi hello thanks thank""".split()
+)
+
+#: A customer's word (or two) and the words the articles use for it.
+SYNONYMS = {
+    "log in": "sign in", "logon": "sign in", "login": "sign in", "log on": "sign in",
+    "logged out": "signed out", "log out": "sign out", "logout": "sign out",
+    "signin": "sign in", "username": "email address", "user name": "email address",
+    "2fa": "two-step", "mfa": "two-step", "2 step": "two-step", "authenticator": "two-step",
+    "otp": "two-step code", "passcode": "code", "pw": "password", "passwd": "password",
+    "locked out": "sign in locked", "cert": "certificate", "certs": "certificates",
+    "sub": "fee", "subs": "fees", "subscription": "fee", "dd": "direct debit",
+    "invoice": "receipt", "refund": "refund payment", "pay": "payment", "paid": "payment",
+    "cancel": "cancel resign", "quit": "resign", "leave": "resign",
+    "cpd": "cpd", "hours": "hours", "points": "hours", "credits": "hours",
+    "upload": "upload add", "attach": "upload", "saving": "save",
+    "email address": "email address", "e-mail": "email", "mail": "email",
+    "address": "address details", "moved": "address details", "name change": "name details",
+    "grade": "grade upgrade", "promote": "upgrade", "promotion": "upgrade",
+    "centre": "centre", "center": "centre", "centers": "centres", "learners": "learners",
+    "complain": "complaint", "unhappy": "complaint", "angry": "complaint",
+    "phone": "phone call", "ring": "call", "callback": "call back",
+    "job": "employer", "boss": "employer", "company": "employer organisation",
+}
+_PHRASE = re.compile(r"[a-z0-9][a-z0-9'\-]*")
+_MIN_CORRECTABLE = 4
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    slug: str
+    title: str
+    summary: str
+    body: str
+    audience: str
+    score: float
+
+
+# ------------------------------------------------------------------ the words of a question
+
+
+def _words(text: str) -> list[str]:
+    return [w.replace("'", "") for w in _PHRASE.findall((text or "").lower())]
+
+
+def _with_synonyms(words: list[str]) -> list[str]:
+    """Each word followed by the articles' words for it (two-word phrases first)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = " ".join(words[i:i + 2])
+        if i + 1 < len(words) and pair in SYNONYMS:
+            out.extend([*words[i:i + 2], *SYNONYMS[pair].split()])
+            i += 2
+            continue
+        out.extend([words[i], *SYNONYMS.get(words[i], "").split()])
+        i += 1
+    return out
+
+
+class Vocabulary:
+    """Every word the published articles use, bucketed by first letter, rebuilt when the
+    published set changes (checked with one cheap query per search)."""
+
+    def __init__(self) -> None:
+        self.signature: tuple | None = None
+        self.words: frozenset[str] = frozenset()
+        self.buckets: dict[str, list[str]] = {}
+
+    def current(self) -> Vocabulary:
+        signature = tuple(db.session.execute(
+            select(func.count(HelpArticle.id), func.max(HelpArticle.updated_at),
+                   func.sum(HelpArticle.published_number))
+            .where(HelpArticle.status == ArticleStatus.PUBLISHED)
+        ).one())
+        if signature != self.signature:
+            self._rebuild()
+            self.signature = signature
+        return self
+
+    def _rebuild(self) -> None:
+        words: set[str] = set()
+        rows = db.session.execute(_published().with_only_columns(
+            HelpArticleVersion.title, HelpArticleVersion.body, HelpArticleVersion.topics))
+        for title, body, topics in rows:
+            words.update(_words(f"{title} {body} {topics.replace('-', ' ')}"))
+        self.words = frozenset(words)
+        buckets: dict[str, list[str]] = {}
+        for word in sorted(words):
+            if len(word) >= _MIN_CORRECTABLE - 1 and word.isalpha():
+                buckets.setdefault(word[0], []).append(word)
+        self.buckets = buckets
+
+    def correct(self, word: str) -> str | None:
+        """The nearest word the articles use, for a word they never use; None when none is
+        near enough or the word needs no correction."""
+        if word in self.words or len(word) < _MIN_CORRECTABLE or not word.isalpha():
+            return None
+        near = [w for w in self.buckets.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+        found = difflib.get_close_matches(word, near, n=1, cutoff=0.8)
+        return found[0] if found else None
+
+
+VOCABULARY = Vocabulary()
+
+
+def question_terms(question: str, limit: int = 16) -> list[str]:
+    """The words sent to the index for ``question``: meaningful words, the articles' words
+    for them, and corrections of misspellings, first words first."""
+    vocabulary = VOCABULARY.current()
+    terms: list[str] = []
+    for word in _with_synonyms(_words(question)):
+        for term in (word, vocabulary.correct(word)):
+            for part in (term or "").replace("-", " ").split():
+                if part and part not in STOPWORDS and part not in terms:
+                    terms.append(part)
+        if len(terms) >= limit:
+            break
+    return terms[:limit]
+
+
+# ------------------------------------------------------------------------------ searching
+
+
+def _published():
+    return (
+        select(HelpArticle.id)
+        .join(HelpArticleVersion, and_(HelpArticleVersion.article_id == HelpArticle.id,
+                                       HelpArticleVersion.number == HelpArticle.published_number))
+        .where(HelpArticle.status == ArticleStatus.PUBLISHED)
+    )
+
+
+def search_articles(question: str, audiences: list[str] | None = None,
+                    limit: int = 10) -> list[Hit]:
+    """Published articles for ``question``, best first, for these audiences (all when None)."""
+    terms = question_terms(question)
+    if not terms:
+        return []
+    found = fulltext.matches(INDEX, " ".join(terms)).subquery()
+    query = (
+        _published()
+        .with_only_columns(HelpArticle.id, HelpArticle.slug, HelpArticleVersion.title,
+                           HelpArticleVersion.body, HelpArticleVersion.audience, found.c.score)
+        .join(found, found.c.key == HelpArticle.id)
+        .order_by(found.c.score.desc(), HelpArticle.id)
+        .limit(limit)
+    )
+    if audiences is not None:
+        query = query.where(HelpArticleVersion.audience.in_(audiences))
+    return [
+        Hit(row.id, row.slug, row.title, plain_text(row.body, 160), row.body, row.audience,
+            row.score)
+        for row in db.session.execute(query)
+    ]
+
+
+def index_version(version: HelpArticleVersion) -> None:
+    """Put a published version into the index, with its topics as words of its body."""
+    topics = " ".join(t.replace("-", " ") for t in version.topic_list)
+    fulltext.put(INDEX, version.article_id, version.title, f"{plain_text(version.body, 10**6)}"
+                 f" {topics}")
+
+
+def unindex(article_id: int) -> None:
+    fulltext.remove(INDEX, article_id)
