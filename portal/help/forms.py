@@ -12,6 +12,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from portal.help.models import AUDIENCE_LABELS
@@ -32,7 +33,7 @@ class ArticleForm(FlaskForm):
                     "left empty; keep it once published, so links keep working.",
     )
     audience = SelectField("Who it is for",
-                           choices=[(str(k), v) for k, v in AUDIENCE_LABELS.items()])
+                           choices=[SelectChoice(str(k), v) for k, v in AUDIENCE_LABELS.items()])
     topics = StringField("Topics (optional)", validators=[_max(300, "topics")],
                          description="Separated by commas, for example: CPD, sign-in.")
     owner_id = SelectField("Owner", coerce=int, choices=[],
@@ -67,3 +68,14 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Search the help centre", validators=[Optional(), Length(max=100)])
+
+
+def article_form(article=None, owners=()) -> ArticleForm:
+    """The article form, filled from ``article`` on first show, offering ``owners``."""
+    form = ArticleForm(obj=article)
+    form.owner_id.choices = [SelectChoice(0, "Nobody yet")] + [
+        SelectChoice(u.id, u.full_name) for u in owners]
+    if article is not None and not form.is_submitted():
+        form.owner_id.data = article.owner_id or 0
+        form.note.data = ""
+    return form

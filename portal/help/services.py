@@ -254,3 +254,24 @@ def article_outcomes(now: datetime, days: int = 90) -> list:
         .group_by(HelpArticle.id, HelpArticle.title)
         .order_by(asked.desc(), HelpArticle.title)
     ).all()
+
+
+def link_choices(question: str) -> tuple[list, list]:
+    """Articles staff may link to in a reply: the best few for ``question`` first, then the
+    rest of the published ones by title, each as (id, title, slug)."""
+    suggested = [(h.id, h.title, h.slug) for h in search.search_articles(question, None, 5)]
+    taken = {s[0] for s in suggested}
+    rest = db.session.execute(
+        select(HelpArticle.id, HelpArticle.title, HelpArticle.slug)
+        .where(HelpArticle.status == ArticleStatus.PUBLISHED).order_by(HelpArticle.title)
+    ).all()
+    return suggested, [tuple(row) for row in rest if row[0] not in taken]
+
+
+def article_link_text(article_id: int, url_for_slug) -> str:
+    """The line a reply carries for a published article: its title and full address."""
+    row = db.session.execute(
+        select(HelpArticle.title, HelpArticle.slug)
+        .where(HelpArticle.id == article_id, HelpArticle.status == ArticleStatus.PUBLISHED)
+    ).first()
+    return f"{row.title}: {url_for_slug(row.slug)}" if row else ""

@@ -9,6 +9,7 @@ guard_blueprint(bp, Role.STAFF, Role.ADMIN)
 from portal.staff import (  # noqa: E402,F401
     centres,
     erasures,
+    help_articles,
     log,
     membership,
     performance,

@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal.accounts import absences
 from portal.accounts.services import organisations_by_name
 from portal.clock import london_today
+from portal.help.services import past_review_counts
 from portal.requests.models import KIND_LABELS, STATUS_LABELS
 from portal.staff import bp, queue
 from portal.staff import services as staff_services
@@ -25,7 +26,8 @@ def dashboard():
     board = staff_services.dashboard(current_user.id)
     return render_template("staff/dashboard.html", counts=board.counts, mine=board.mine,
                            more_mine=board.more_mine, mine_counts=board.mine_counts,
-                           people=board.people)
+                           people=board.people,
+                           help_review=past_review_counts(london_today(), current_user.id))
 
 
 # ------------------------------------------------------------------------------ the queue
