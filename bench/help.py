@@ -1,0 +1,155 @@
+"""Benchmark help-centre search and question-form suggestions (issue 18, docs/PERFORMANCE.md).
+
+Usage: ``python bench/help.py [--database-url URL] [--articles N] [--iterations N]``
+
+* builds a fresh database (a temporary SQLite file, or the PostgreSQL database named by
+  ``--database-url``, WHOSE SCHEMA IS DROPPED) from the migrations;
+* loads the demo articles (content/help/) and generated ones up to N (default 5,000), each
+  published through ``portal.help.services`` so the full-text index is written the way the
+  portal writes it; generated text is drawn from the demo articles' own words, so word
+  frequencies look like real help content;
+* times, for the 40 questions of the relevance table written as customers write them:
+  - ``search``: ``search.search_articles`` (spelling correction, synonyms, full-text, 10 hits);
+  - ``suggest``: ``suggest.suggestions`` for a visitor (subject + first words, 3 hits);
+  - ``suggest endpoint``: GET /help/suggest through the test client (server time, rendered);
+  - ``LIKE scan``: the baseline, a plain ``LIKE '%word%'`` over title and body of the same
+    published rows for each meaningful word, 10 rows;
+  and reports p50/p95 in milliseconds, plus how often the right article is in the top three.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import and_, or_, select  # noqa: E402
+
+from portal import create_app  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.help import search, services, suggest  # noqa: E402
+from portal.help.files import DEFAULT_FOLDER, import_folder  # noqa: E402
+from portal.help.models import ArticleStatus, HelpArticle, HelpArticleVersion  # noqa: E402
+from tests.help.relevance_cases import CASES  # noqa: E402
+
+AUDIENCES = ["everyone", "members", "applicants", "employers", "centres"]
+VISITOR = ["everyone", "members", "applicants"]
+
+
+def _database(url: str | None) -> str:
+    if url:
+        from bench._common import fresh_database
+
+        fresh_database(url)
+        return url
+    path = Path(tempfile.mkdtemp()) / "help-bench.db"
+    sqlite_url = f"sqlite:///{path}"
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlite_url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return sqlite_url
+
+
+def _seed(count: int) -> float:
+    started = time.perf_counter()
+    import_folder(DEFAULT_FOLDER)
+    db.session.commit()
+    words = re.findall(r"[a-z]+", " ".join(
+        p.read_text().lower() for p in DEFAULT_FOLDER.glob("*.md")))
+    rng = random.Random(18)
+    have = len(services.all_articles())
+    for n in range(have, count):
+        title = " ".join(rng.choice(words) for _ in range(rng.randint(4, 7))).capitalize()
+        body = "\n\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(40, 90)))
+                           for _ in range(rng.randint(2, 4)))
+        article = services.create_article(services.ArticleFields(
+            f"{title} {n}", body, rng.choice(AUDIENCES), rng.choice(["cpd", "fees", "sign-in"]),
+            slug=f"generated-{n}"), None)
+        services.publish(article, None)
+        if n % 500 == 0:
+            db.session.commit()
+    db.session.commit()
+    return time.perf_counter() - started
+
+
+def _like_scan(question: str) -> list[int]:
+    words = [w for w in re.findall(r"[a-z0-9]+", question.lower()) if w not in search.STOPWORDS]
+    if not words:
+        return []
+    matches = [or_(HelpArticleVersion.title.ilike(f"%{w}%"),
+                   HelpArticleVersion.body.ilike(f"%{w}%")) for w in words]
+    query = (select(HelpArticle.id)
+             .join(HelpArticleVersion, and_(
+                 HelpArticleVersion.article_id == HelpArticle.id,
+                 HelpArticleVersion.number == HelpArticle.published_number))
+             .where(HelpArticle.status == ArticleStatus.PUBLISHED, or_(*matches))
+             .limit(10))
+    return list(db.session.scalars(query))
+
+
+def _time(label: str, call, iterations: int) -> dict:
+    timings = []
+    for i in range(iterations):
+        question = CASES[i % len(CASES)][0]
+        started = time.perf_counter()
+        call(question)
+        timings.append((time.perf_counter() - started) * 1000)
+        db.session.rollback()
+    timings.sort()
+    return {"label": label, "p50": statistics.median(timings),
+            "p95": timings[int(len(timings) * 0.95) - 1], "max": timings[-1]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--iterations", type=int, default=400)
+    args = parser.parse_args()
+    url = _database(args.database_url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    with app.app_context():
+        engine = db.engine.dialect.name
+        seeded = _seed(args.articles)
+        total = len(services.all_articles(ArticleStatus.PUBLISHED))
+        started = time.perf_counter()
+        search.VOCABULARY.current()
+        vocabulary_ms = (time.perf_counter() - started) * 1000
+        right = sum(slug in [h.slug for h in search.search_articles(q, None, 3)]
+                    for q, slug in CASES)
+        for question, _ in CASES[:5]:  # warm the caches every process has after a minute
+            search.search_articles(question)
+            _like_scan(question)
+        rows = [
+            _time("search (10 hits)", lambda q: search.search_articles(q), args.iterations),
+            _time("suggest (3 hits, visitor)",
+                  lambda q: suggest.suggestions(q, "", VISITOR), args.iterations),
+            _time("GET /help/suggest", lambda q: client.get(
+                "/help/suggest", query_string={"q": q, "ask": "/contact/question"}),
+                args.iterations),
+            _time("LIKE scan (baseline)", _like_scan, args.iterations),
+        ]
+    print(f"engine: {engine}; {platform.python_version()} on {platform.machine()}")
+    print(f"articles published: {total} (seeded in {seeded:.1f} s); vocabulary built in "
+          f"{vocabulary_ms:.0f} ms (once per change to the published set)")
+    print(f"right article in the top three: {right}/{len(CASES)} "
+          f"(among {total} articles)")
+    print(f"{'':28}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+    for row in rows:
+        print(f"{row['label']:28}{row['p50']:9.2f}{row['p95']:9.2f}{row['max']:9.2f}")
+
+
+if __name__ == "__main__":
+    main()
