@@ -80,7 +80,7 @@ def suggestions_panel(question: str, audiences: list[str]) -> list[search.Hit]:
     """The three best articles for what has been typed so far (nothing for a word or two)."""
     if len(question.strip()) < 3:
         return []
-    return search.search_articles(question[:600], audiences, limit=3)
+    return search.search_articles(question[:600], audiences, limit=3, max_terms=8)
 
 
 def split(text: str) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
@@ -54,6 +55,9 @@ SYNONYMS = {
 }
 _PHRASE = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 _MIN_CORRECTABLE = 4
+#: A word in more than this share of the articles (and more than the floor) is too common.
+COMMON_SHARE = 0.3
+COMMON_FLOOR = 12
 
 
 @dataclass(frozen=True)
@@ -90,37 +94,55 @@ def _with_synonyms(words: list[str]) -> list[str]:
 
 
 class Vocabulary:
-    """Every word the published articles use, bucketed by first letter, rebuilt when the
-    published set changes (checked with one cheap query per search)."""
+    """Every word the published articles use, with how many articles use it, rebuilt when a
+    version is published. Checked with one index lookup at most every few seconds per process;
+    an archived article's words linger until the next publish, which only means a correction
+    may point at a word no article uses any more."""
+
+    RECHECK_SECONDS = 3.0
 
     def __init__(self) -> None:
-        self.signature: tuple | None = None
-        self.words: frozenset[str] = frozenset()
+        self.signature: object = None
+        self.checked_at = float("-inf")
+        self.words: dict[str, int] = {}
+        self.articles = 0
         self.buckets: dict[str, list[str]] = {}
 
+    def forget(self) -> None:
+        """Rebuild on the next search (this process published or archived something)."""
+        self.signature, self.checked_at = None, float("-inf")
+
     def current(self) -> Vocabulary:
-        signature = tuple(db.session.execute(
-            select(func.count(HelpArticle.id), func.max(HelpArticle.updated_at),
-                   func.sum(HelpArticle.published_number))
-            .where(HelpArticle.status == ArticleStatus.PUBLISHED)
-        ).one())
+        now = time.monotonic()
+        if now - self.checked_at < self.RECHECK_SECONDS:
+            return self
+        signature = db.session.scalar(select(func.max(HelpArticleVersion.id)))
         if signature != self.signature:
             self._rebuild()
             self.signature = signature
+        self.checked_at = now
         return self
 
     def _rebuild(self) -> None:
-        words: set[str] = set()
+        counts: dict[str, int] = {}
+        articles = 0
         rows = db.session.execute(_published().with_only_columns(
             HelpArticleVersion.title, HelpArticleVersion.body, HelpArticleVersion.topics))
         for title, body, topics in rows:
-            words.update(_words(f"{title} {body} {topics.replace('-', ' ')}"))
-        self.words = frozenset(words)
+            articles += 1
+            for word in set(_words(f"{title} {body} {topics.replace('-', ' ')}")):
+                counts[word] = counts.get(word, 0) + 1
+        self.words, self.articles = counts, articles
         buckets: dict[str, list[str]] = {}
-        for word in sorted(words):
+        for word in sorted(counts):
             if len(word) >= _MIN_CORRECTABLE - 1 and word.isalpha():
                 buckets.setdefault(word[0], []).append(word)
         self.buckets = buckets
+
+    def is_common(self, word: str) -> bool:
+        """True for a word so many articles use that it cannot tell them apart (and makes the
+        index score most of them): it is left out of the question."""
+        return self.words.get(word, 0) > max(COMMON_SHARE * self.articles, COMMON_FLOOR)
 
     def correct(self, word: str) -> str | None:
         """The nearest word the articles use, for a word they never use; None when none is
@@ -135,19 +157,22 @@ class Vocabulary:
 VOCABULARY = Vocabulary()
 
 
-def question_terms(question: str, limit: int = 16) -> list[str]:
+def question_terms(question: str, limit: int = 12) -> list[str]:
     """The words sent to the index for ``question``: meaningful words, the articles' words
-    for them, and corrections of misspellings, first words first."""
+    for them, and corrections of misspellings, first words first. Words nearly every article
+    uses are dropped, unless nothing else is left."""
     vocabulary = VOCABULARY.current()
     terms: list[str] = []
+    common: list[str] = []
     for word in _with_synonyms(_words(question)):
         for term in (word, vocabulary.correct(word)):
             for part in (term or "").replace("-", " ").split():
-                if part and part not in STOPWORDS and part not in terms:
-                    terms.append(part)
+                if not part or part in STOPWORDS or part in terms or part in common:
+                    continue
+                (common if vocabulary.is_common(part) else terms).append(part)
         if len(terms) >= limit:
             break
-    return terms[:limit]
+    return terms[:limit] or common[:2]
 
 
 # ------------------------------------------------------------------------------ searching
@@ -163,9 +188,9 @@ def _published():
 
 
 def search_articles(question: str, audiences: list[str] | None = None,
-                    limit: int = 10) -> list[Hit]:
+                    limit: int = 10, max_terms: int = 12) -> list[Hit]:
     """Published articles for ``question``, best first, for these audiences (all when None)."""
-    terms = question_terms(question)
+    terms = question_terms(question, max_terms)
     if not terms:
         return []
     found = fulltext.matches(INDEX, " ".join(terms)).subquery()
@@ -191,7 +216,9 @@ def index_version(version: HelpArticleVersion) -> None:
     topics = " ".join(t.replace("-", " ") for t in version.topic_list)
     fulltext.put(INDEX, version.article_id, version.title, f"{plain_text(version.body, 10**6)}"
                  f" {topics}")
+    VOCABULARY.forget()
 
 
 def unindex(article_id: int) -> None:
     fulltext.remove(INDEX, article_id)
+    VOCABULARY.forget()

@@ -11,6 +11,8 @@ from __future__ import annotations
 from portal.help import search, services
 
 SUGGESTIONS = 3
+#: The subject's words come first, so a few words of the body are enough to rank by.
+SUGGESTION_TERMS = 8
 BODY_WORDS = 40
 _SKIP = {"csrf_token", "submit", "help_checked", "help_read"}
 
@@ -21,7 +23,8 @@ def question_text(subject: str, body: str) -> str:
 
 
 def suggestions(subject: str, body: str, audiences: list[str]) -> list[search.Hit]:
-    return search.search_articles(question_text(subject, body), audiences, limit=SUGGESTIONS)
+    return search.search_articles(question_text(subject, body), audiences, limit=SUGGESTIONS,
+                                  max_terms=SUGGESTION_TERMS)
 
 
 def _text_of(form, name: str) -> str:
