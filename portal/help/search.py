@@ -58,6 +58,10 @@ _MIN_CORRECTABLE = 4
 #: A word in more than this share of the articles (and more than the floor) is too common.
 COMMON_SHARE = 0.3
 COMMON_FLOOR = 12
+#: How many articles (by the words' counts) a question may reach before its commonest words
+#: are left out: this bounds the work of ranking on both engines.
+MATCH_BUDGET = 150
+MATCH_BUDGET_SHARE = 0.02
 
 
 @dataclass(frozen=True)
@@ -159,8 +163,10 @@ VOCABULARY = Vocabulary()
 
 def question_terms(question: str, limit: int = 12) -> list[str]:
     """The words sent to the index for ``question``: meaningful words, the articles' words
-    for them, and corrections of misspellings, first words first. Words nearly every article
-    uses are dropped, unless nothing else is left."""
+    for them, and corrections of misspellings, in the order typed. Words nearly every article
+    uses are dropped (unless nothing else is left), and so are the commonest of the rest once
+    the articles they could match pass :data:`MATCH_BUDGET`: the index scores every article
+    that holds any word sent, and the rarest words are the ones that tell articles apart."""
     vocabulary = VOCABULARY.current()
     terms: list[str] = []
     common: list[str] = []
@@ -172,7 +178,15 @@ def question_terms(question: str, limit: int = 12) -> list[str]:
                 (common if vocabulary.is_common(part) else terms).append(part)
         if len(terms) >= limit:
             break
-    return terms[:limit] or common[:2]
+    terms = terms[:limit] or common[:2]
+    budget = max(MATCH_BUDGET, MATCH_BUDGET_SHARE * vocabulary.articles)
+    kept, spent = set(), 0
+    for term in sorted(terms, key=lambda t: vocabulary.words.get(t, 0)):
+        spent += vocabulary.words.get(term, 0)
+        if kept and spent > budget:
+            break
+        kept.add(term)
+    return [t for t in terms if t in kept]
 
 
 # ------------------------------------------------------------------------------ searching

@@ -152,6 +152,10 @@ NOT_OBJECT_ROUTES = {
     "staff.carry_out_erasure": "tests/privacy/test_personal_data.py",
     "staff.reply_edit": "staff's reusable replies, no customer data",
     "staff.reply_delete": "staff's reusable replies, no customer data",
+    "help.article": "a published help article's public address; drafts 404 (tests/help)",
+    "staff.help_article_edit": "help articles, no customer data; staff role guard (tests/help)",
+    "staff.help_article_archive": "help articles, no customer data; staff role guard",
+    "staff.help_article_history": "help articles, no customer data; staff role guard",
 }
 
 
