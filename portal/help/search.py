@@ -62,6 +62,8 @@ COMMON_FLOOR = 12
 #: are left out: this bounds the work of ranking on both engines.
 MATCH_BUDGET = 150
 MATCH_BUDGET_SHARE = 0.02
+#: The rarest few words are always sent, whatever the budget.
+MIN_TERMS = 3
 
 
 @dataclass(frozen=True)
@@ -164,9 +166,10 @@ VOCABULARY = Vocabulary()
 def question_terms(question: str, limit: int = 12) -> list[str]:
     """The words sent to the index for ``question``: meaningful words, the articles' words
     for them, and corrections of misspellings, in the order typed. Words nearly every article
-    uses are dropped (unless nothing else is left), and so are the commonest of the rest once
-    the articles they could match pass :data:`MATCH_BUDGET`: the index scores every article
-    that holds any word sent, and the rarest words are the ones that tell articles apart."""
+    uses are dropped (unless nothing else is left), and so are the commonest of the rest
+    (beyond the rarest three) once the articles they could match pass :data:`MATCH_BUDGET`:
+    the index scores every article that holds any word sent, and the rarest words are the
+    ones that tell articles apart."""
     vocabulary = VOCABULARY.current()
     terms: list[str] = []
     common: list[str] = []
@@ -183,7 +186,7 @@ def question_terms(question: str, limit: int = 12) -> list[str]:
     kept, spent = set(), 0
     for term in sorted(terms, key=lambda t: vocabulary.words.get(t, 0)):
         spent += vocabulary.words.get(term, 0)
-        if kept and spent > budget:
+        if len(kept) >= MIN_TERMS and spent > budget:
             break
         kept.add(term)
     return [t for t in terms if t in kept]
