@@ -83,9 +83,11 @@ def register_security(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal import admin, auth, centre, employer, member, payments, staff, visitor
+    from portal.help import bp as help_centre
 
     for module in (visitor, auth, member, employer, centre, staff, admin, payments):
         app.register_blueprint(module.bp)
+    app.register_blueprint(help_centre)
     from portal.security.logs import learn_routes
 
     learn_routes(app)  # now that every route is known: redact those carrying a token

@@ -110,6 +110,7 @@ def jobs_run(name: str, now_text: str | None) -> None:
 
 
 def register(app: Flask) -> None:
+    from portal.help.cli import help_cli
     from portal.inbound.cli import inbound_cli
     from portal.jobs.performance import performance_cli
     from portal.requests.cli import requests_cli
@@ -117,6 +118,7 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(charter_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(help_cli)
     app.cli.add_command(inbound_cli)
     app.cli.add_command(worker)
     app.cli.add_command(jobs_cli)

@@ -11,6 +11,7 @@ from portal.audit import models as audit  # noqa: F401
 from portal.certificates import models as certificates  # noqa: F401
 from portal.certificates import privacy as certificates_privacy  # noqa: F401
 from portal.certificates import rules as certificates_rules  # noqa: F401
+from portal.help import models as help_articles  # noqa: F401
 from portal.inbound import models as inbound  # noqa: F401
 from portal.jobs import models as jobs  # noqa: F401
 from portal.membership import models as membership  # noqa: F401

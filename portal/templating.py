@@ -96,8 +96,10 @@ def register(app) -> None:
     def _now():
         # One instant per page, so every "missed" and "due" on it agrees.
         return {"now": utcnow()}
+    from portal.help.render import article_html
 
     app.jinja_env.filters.update(
+        article_html=article_html,
         when=when,
         iso_when=iso_when,
         iso_date=iso_date,

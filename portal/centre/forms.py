@@ -21,6 +21,7 @@ from portal.requests.models import Kind
 
 class CentreSupportForm(RequestForm):
     kind = Kind.CENTRE_SUPPORT
+    suggests_help = True
     heading = "Ask about our processes"
     intro = (
         "Ask us about registration, assessment, quality assurance or certification. We reply "

@@ -69,17 +69,20 @@ def new_request_form(slug: str):
                                    promise=pages.promise_summary(pending))
             return page, 409 if request.method == "POST" else 200
     form = member_services.new_request_form(form_class, user)
+    action = url_for("member.new_request_form", slug=slug)
     if form.validate_on_submit():
+        if (step := pages.before_you_send(form, action)) is not None:
+            return step
         subject, body, details = form.values()
         made = services.submit_once(
             form.kind, subject=subject, body=body, requester=user,
             phone=details.get("phone", ""), details=details, uploads=form.uploads,
             submission_key=form.submission_key.data or None,
         )
+        pages.note_articles_read(form, made)
         return redirect(url_for("member.request_confirmation", reference=made.reference))
     form.fresh_key()
-    return render_template("requests/new.html", form=form, visitor=False,
-                           action=url_for("member.new_request_form", slug=slug))
+    return render_template("requests/new.html", form=form, visitor=False, action=action)
 
 
 @bp.route("/preferences", methods=["GET", "POST"])

@@ -124,7 +124,12 @@ class RequestForm(FlaskForm):
     kind: Kind
     heading = ""
     intro = ""
+    #: Whether the help centre suggests articles while this form is written (issue #18).
+    suggests_help = False
     submission_key = HiddenField()
+    # "1" once the person has seen suggested articles; the ids of those they opened.
+    help_checked = HiddenField()
+    help_read = HiddenField()
     submit = SubmitField("Send")
 
     def fresh_key(self) -> None:
@@ -146,12 +151,13 @@ class RequestForm(FlaskForm):
 
     @property
     def request_fields(self) -> list:
-        skip = {"submission_key", "submit", "csrf_token"}
+        skip = {"submission_key", "submit", "csrf_token", "help_checked", "help_read"}
         return [f for f in self if f.name not in skip]
 
 
 class QueryForm(RequestForm):
     kind = Kind.QUERY
+    suggests_help = True
     heading = "Ask a question"
     intro = "Ask us anything about your membership, our services or events."
     subject = subject_field()
@@ -335,6 +341,7 @@ class RatingForm(FlaskForm):
 
 class EmployerSupportForm(RequestForm):
     kind = Kind.EMPLOYER_SUPPORT
+    suggests_help = True
     heading = "Contact your support person"
 
     @property

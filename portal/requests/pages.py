@@ -28,6 +28,8 @@ from portal.charter.wording import (
 )
 from portal.database import utcnow
 from portal.extensions import db
+from portal.help import rules as help_rules
+from portal.help import suggest
 from portal.requests import files, followup, live, merging, services
 from portal.requests.forms import AcceptForm, DiscussForm, RatingForm, ReplyForm
 from portal.requests.models import RequestEvent, ResolutionState, ServiceRequest, Status
@@ -302,18 +304,15 @@ def new_organisation_request(side: str, form_class, route_to: Callable[[User], U
         abort(404)
     form = form_class()
     if form.validate_on_submit():
+        if (step := before_you_send(form, url_for(f"{side}.new_request"))) is not None:
+            return step
         subject, body, details = form.values()
         made = services.submit_once(
-            form.kind,
-            subject=subject,
-            body=body,
-            requester=user,
-            details=details,
-            uploads=form.uploads,
-            submission_key=form.submission_key.data or None,
-            organisation=user.organisation,
-            assignee=route_to(user),
+            form.kind, subject=subject, body=body, requester=user, details=details,
+            uploads=form.uploads, submission_key=form.submission_key.data or None,
+            organisation=user.organisation, assignee=route_to(user),
         )
+        note_articles_read(form, made)
         return redirect(url_for(f"{side}.request_confirmation", reference=made.reference))
     form.fresh_key()
     return render_template(
@@ -324,3 +323,22 @@ def new_organisation_request(side: str, form_class, route_to: Callable[[User], U
         back_url=url_for(f"{side}.requests_list"),
         back_label="Back to your requests",
     )
+
+
+# ------------------------------------------------------------- articles before a question
+
+
+def before_you_send(form, action: str):
+    """The "Before you send: these may answer it" step when the help centre has articles for
+    this question and the person has not seen any yet (issue #18); None to send it now."""
+    user = current_user._get_current_object()
+    hits = suggest.before_you_send(form, help_rules.audiences_for(user))
+    if not hits:
+        return None
+    return render_template("help/before_you_send.html", form=form, hits=hits, action=action,
+                           fields=suggest.hidden_values(form))
+
+
+def note_articles_read(form, made: ServiceRequest) -> None:
+    """Remember which suggested articles this request was sent in spite of."""
+    suggest.after_submit(form, made.id, help_rules.who_asks(current_user))

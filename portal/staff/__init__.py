@@ -11,6 +11,7 @@ from portal.staff import (  # noqa: E402,F401
     claims,
     erasures,
     find,
+    help_articles,
     log,
     membership,
     merge,

@@ -32,6 +32,7 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, sel
 
 from portal.charter import LONDON, format_date
 from portal.extensions import db
+from portal.help.services import first_contact_counts
 from portal.requests.models import ServiceRequest
 from portal.settings.services import current_promises
 
@@ -205,6 +206,8 @@ class Report:
     total: Figures
     trend: list[TrendPoint] = field(default_factory=list)
     trend_unit: str = "month"
+    #: Questions a help article answered at first contact, and requests sent after reading one.
+    help_counts: dict[str, int] = field(default_factory=dict)
 
 
 def _met():
@@ -445,4 +448,5 @@ def build_report(period: Period, now: datetime) -> Report:
     """Everything the report page and its CSV show for ``period`` (CHARTER.md §7)."""
     rows, total = figures_for(period, now)
     unit, trend = trend_for(period, now)
-    return Report(period, now, rows, total, trend, unit)
+    help_counts = first_contact_counts(period.starts_at, period.ends_at)
+    return Report(period, now, rows, total, trend, unit, help_counts)

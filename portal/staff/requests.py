@@ -20,6 +20,7 @@ from portal.accounts.models import User
 from portal.accounts.services import staff_choices
 from portal.audit.services import record_view
 from portal.extensions import db
+from portal.help import services as help_services
 from portal.requests import pages, services
 from portal.requests.models import Kind, RequestEvent, ServiceRequest
 from portal.security import policy
@@ -42,6 +43,7 @@ from portal.staff.forms import (
     WaitForm,
 )
 from portal.staff.models import ReusableReply
+from portal.urls import external_url
 
 
 @dataclass(frozen=True)
@@ -132,12 +134,22 @@ def _fresh(name: str, r: ServiceRequest, **data) -> VersionedForm:
     return _prepare(ACTIONS[name].form(formdata=None, prefix=name, data=data), r)
 
 
+def _help_url(slug: str) -> str:
+    return external_url("help.article", slug=slug)
+
+
 def _template_body(r: ServiceRequest) -> str:
     chosen = request.args.get("template", "")
-    if not chosen.isdigit() or len(chosen) > 9:
-        return ""
-    reply = db.session.get(ReusableReply, int(chosen))
-    return reply.body if reply is not None and reply.kind == r.kind else ""
+    body = ""
+    if chosen.isdigit() and len(chosen) <= 9:
+        reply = db.session.get(ReusableReply, int(chosen))
+        body = reply.body if reply is not None and reply.kind == r.kind else ""
+    article = request.args.get("article", "")
+    if article.isdigit() and len(article) <= 9:
+        # Without JavaScript, "Insert link" reloads with ?article=<id> (issue #18).
+        link = help_services.article_link_text(int(article), _help_url)
+        body = f"{body}\n\n{link}".strip() if link else body
+    return body
 
 
 def render_page(r: ServiceRequest, status: int = 200, forms: dict | None = None,
@@ -166,6 +178,8 @@ def render_page(r: ServiceRequest, status: int = 200, forms: dict | None = None,
         "others": staff_services.other_requests(r),
         "replies": staff_services.replies_for(r.kind),
         "chosen_template": request.args.get("template", ""),
+        "help_links": help_services.link_choices(f"{r.subject} {r.body[:300]}"),
+        "help_url": _help_url,
         "is_membership": r.kind in (Kind.APPLICATION, Kind.UPGRADE),
         "is_callback": r.kind == Kind.CALLBACK,
         "grade_names": dict(current_app.config["MEMBER_GRADES"]),

@@ -10,6 +10,7 @@ from flask_login import current_user
 from portal.accounts import absences
 from portal.accounts.services import organisations_by_name, staff_choices
 from portal.clock import london_today
+from portal.help.services import past_review_counts
 from portal.requests.models import KIND_LABELS, STATUS_LABELS
 from portal.staff import bp, escalation, queue, teams, workload
 from portal.staff import services as staff_services
@@ -28,7 +29,8 @@ def dashboard():
     return render_template("staff/dashboard.html", counts=board.counts, mine=board.mine,
                            more_mine=board.more_mine, mine_counts=board.mine_counts,
                            people=board.people, alerts=board.alerts,
-                           hours_words=escalation.hours_words)
+                           hours_words=escalation.hours_words,
+                           help_review=past_review_counts(london_today(), current_user.id))
 
 
 # ------------------------------------------------------------------------------ the queue

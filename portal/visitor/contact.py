@@ -48,7 +48,10 @@ def contact_form(slug: str):
     if form_class is None:
         abort(404)
     form = form_class()
+    action = url_for("visitor.contact_form", slug=slug)
     if form.validate_on_submit():
+        if (step := pages.before_you_send(form, action)) is not None:
+            return step
         subject, body, details = form.values()
         phone = form.phone.data if "phone" in form else form.contact_phone.data
         made = services.submit_once(
@@ -56,11 +59,11 @@ def contact_form(slug: str):
             email=form.email.data, phone=phone or "", details=details,
             uploads=form.uploads, submission_key=form.submission_key.data or None,
         )
+        pages.note_articles_read(form, made)
         session["contact_sent"] = made.id
         return redirect(url_for("visitor.contact_received"))
     form.fresh_key()
-    return render_template("requests/new.html", form=form, visitor=True,
-                           action=url_for("visitor.contact_form", slug=slug))
+    return render_template("requests/new.html", form=form, visitor=True, action=action)
 
 
 @bp.route("/contact/received")

@@ -189,6 +189,10 @@ NOT_OBJECT_ROUTES = {
                                        "is what anyone checks; tests/certificates",
     "staff.delete_view": "a person's own saved queue address; another's is a 404 "
                          "(tests/staff/test_worklist.py)",
+    "help.article": "a published help article's public address; drafts 404 (tests/help)",
+    "staff.help_article_edit": "help articles, no customer data; staff role guard (tests/help)",
+    "staff.help_article_archive": "help articles, no customer data; staff role guard",
+    "staff.help_article_history": "help articles, no customer data; staff role guard",
 }
 
 
