@@ -16,7 +16,6 @@ depends_on = None
 
 
 def upgrade():
-    op.create_index("ix_service_request_promise_met_at", "service_request", ["promise_met_at"])
     op.create_table(
         "staff_profile",
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -86,7 +85,6 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index("ix_service_request_promise_met_at", "service_request")
     op.drop_table("request_merge")
     op.drop_table("staff_alert")
     op.drop_table("saved_view")

@@ -169,7 +169,6 @@ class ServiceRequest(db.Model):
         # The charter report selects by when promises fell due (CHARTER.md section 7).
         Index("ix_service_request_response_due_at", "response_due_at"),
         # ... or were met in, if earlier (CHARTER.md section 9; issue #16).
-        Index("ix_service_request_promise_met_at", "promise_met_at"),
         # The staff queue reads open requests in (next_due_at, id) order and pages by keyset;
         # open requests are a small share of all of them, so the index holds only those.
         Index(
