@@ -311,4 +311,9 @@ def test_request_page_reads_a_fixed_number_of_queries(signed_in_as, submit):
         services.customer_reply(long, f"Reply {n}", member, uploads=[upload(f"r{n}.pdf")])
     db.session.commit()
     statements_for(short.reference)  # the first page warms the per-app caches
-    assert statements_for(long.reference) == statements_for(short.reference)
+    # The fewest of two reads each: a per-process cache that expires between two pages (the
+    # staff notice of mail or Redis trouble, the footer's details) costs one statement, and
+    # an N+1 on the timeline would cost a dozen or more.
+    long_page = min(statements_for(long.reference), statements_for(long.reference))
+    short_page = min(statements_for(short.reference), statements_for(short.reference))
+    assert long_page == short_page
