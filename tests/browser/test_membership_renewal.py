@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from portal.demo import DEMO_PASSWORD
 from portal.extensions import db
 from tests.browser.helpers import sign_in
 
@@ -155,7 +156,20 @@ def test_membership_pages_of_every_role_are_accessible(
     _check(page, check_accessible)
     page.get_by_role("button", name="Sign out").click()
 
-    sign_in(page, "applicant@demo.test")
+    # The demo applicant already has an application in progress (one at a time), so a new
+    # applicant who has not applied yet chooses a grade here.
+    with live_server.app.app_context():
+        from datetime import date
+
+        from portal.accounts.models import Membership
+        from tests.factories import make_user
+
+        make_user("member", email="new.applicant@demo.test", password=DEMO_PASSWORD,
+                  membership=Membership(grade="member", status="applicant",
+                                        joined_on=date(2026, 11, 1)))
+        db.session.commit()
+        db.session.remove()
+    sign_in(page, "new.applicant@demo.test")
     page.goto("/member/requests/new/application")
     _check(page, check_accessible)
     page.get_by_role("link", name="Apply for Fellow").click()
