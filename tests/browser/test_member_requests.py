@@ -60,7 +60,9 @@ def _loaded(check_accessible):
 
 
 def _mark_page(page) -> None:
-    # A reload or navigation would lose this; the live update must not.
+    # A reload or navigation would lose this; the live update must not. Wait for the page a
+    # click led to, or the mark could land on the old document as it goes.
+    page.wait_for_load_state("load")
     page.evaluate("document.body.dataset.noReload = 'yes'")
 
 
